@@ -1,0 +1,121 @@
+"""The Textual app: a thin shell that owns the AWS session and the screens.
+
+The first frame is drawn before aiobotocore (or, with ``--demo``, moto) is imported: :meth:`connect`
+runs after it, in a worker, and panes wait on :meth:`SmtuiApp.get_aws`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from smtui.config import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from smtui.aws.session import AwsSession, AwsTarget
+
+
+class SmtuiApp(App[None]):
+    """smtui."""
+
+    TITLE = "smtui"
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        target: AwsTarget | None = None,
+        *,
+        demo: bool = False,
+        aws: AwsSession | None = None,
+        sandbox: Any = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.target = target
+        self.demo = demo
+        self.aws: AwsSession | None = aws
+        self.sandbox = sandbox
+        self._owns_sandbox = False
+        self._aws_ready = asyncio.Event()
+        self.connect_error: str | None = None
+        if self.settings.theme:
+            self.theme = self.settings.theme
+
+    # ------------------------------------------------------------------ lifecycle
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        from smtui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        # Connect after the first frame: importing aiobotocore costs about half a second.
+        self.call_after_refresh(self._start_connect)
+
+    def _start_connect(self) -> None:
+        self.run_worker(self.connect(), name="connect", group="connect", exclusive=True)
+
+    async def connect(self) -> None:
+        """Start the sandbox (demo), import aiobotocore, resolve credentials and region."""
+        from smtui.cli import NO_CREDENTIALS, NO_REGION
+
+        if self.aws is None:
+            if self.demo and self.sandbox is None:
+                self.notify("Starting the local sandbox account…", timeout=3)
+                from smtui.sandbox import Sandbox
+
+                self.sandbox = await asyncio.to_thread(lambda: Sandbox().start())
+                self._owns_sandbox = True
+            if self.sandbox is not None:
+                self.target = self.sandbox.target()
+            await asyncio.to_thread(__import__, "aiobotocore.session")
+            from smtui.aws.session import AwsSession, AwsTarget
+
+            self.aws = AwsSession(self.target or AwsTarget())
+        from smtui.aws.errors import AwsError
+
+        try:
+            creds = await self.aws.credentials()
+        except AwsError as err:
+            self.exit(return_code=2, message=f"smtui: {err.message}")
+            return
+        if creds is None:
+            self.exit(return_code=2, message=NO_CREDENTIALS)
+            return
+        if not self.aws.region:
+            self.exit(return_code=2, message=NO_REGION)
+            return
+        self.sub_title = ("demo · " if self.demo else "") + self.aws.target.describe()
+        self._aws_ready.set()
+
+    async def get_aws(self) -> AwsSession:
+        """The connected session; waits until :meth:`connect` has finished."""
+        await self._aws_ready.wait()
+        assert self.aws is not None
+        return self.aws
+
+    @property
+    def aws_ready(self) -> bool:
+        return self._aws_ready.is_set()
+
+    async def on_unmount(self) -> None:
+        if self.aws is not None:
+            await self.aws.close()
+        if self._owns_sandbox and self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.stop)
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        from smtui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))

@@ -1,0 +1,135 @@
+"""Command line: parse options, then run the TUI or a headless subcommand.
+
+Importing this module must stay cheap: Textual is imported only to run the app, and aiobotocore
+only after the first frame (or by a headless subcommand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import os
+import sys
+from pathlib import Path
+
+from smtui import __version__
+from smtui.config import ConfigError, Settings, load_settings
+
+NO_CREDENTIALS = (
+    "smtui: no AWS credentials found. Use --profile NAME (or set AWS_PROFILE), "
+    "or try the built-in sandbox with --demo."
+)
+NO_REGION = (
+    "smtui: no AWS region set. Use --region NAME (or set AWS_REGION), or put region in your profile."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="smtui",
+        description="A keyboard-driven terminal UI for Amazon SageMaker: endpoints and jobs, "
+        "their live CloudWatch logs, and CloudTrail by sourceIdentity.",
+        epilog="Press ? inside smtui for the keys of the screen you are on.",
+    )
+    p.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the settings file)")
+    p.add_argument("--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)")
+    p.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint for every service "
+                   "(default: AWS_ENDPOINT_URL)")
+    p.add_argument("--demo", action="store_true", help="run against a built-in local sandbox account (needs "
+                   "the demo extra: pip install 'smtui[demo]')")
+    p.add_argument("--debug-log", metavar="FILE", help="write smtui's own debug log here (never credentials)")
+    p.add_argument("--version", action="version", version=f"smtui {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    from smtui.headless import register
+
+    register(sub)
+    return p
+
+
+def _aws_config_files() -> list[Path]:
+    home = Path.home()
+    return [
+        Path(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", home / ".aws" / "credentials")).expanduser(),
+        Path(os.environ.get("AWS_CONFIG_FILE", home / ".aws" / "config")).expanduser(),
+    ]
+
+
+def credentials_may_exist(profile: str | None) -> bool:
+    """A cheap check, without importing botocore, for whether any credential source could exist.
+
+    False only when botocore would certainly find nothing: no key variables, no credential
+    process or container/web-identity variables, no shared files, and instance metadata disabled.
+    The real resolution happens after the first frame.
+    """
+    env = os.environ
+    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        return True
+    if any(env.get(v) for v in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                "AWS_WEB_IDENTITY_TOKEN_FILE")):
+        return True
+    if any(f.is_file() for f in _aws_config_files()):
+        return True
+    return env.get("AWS_EC2_METADATA_DISABLED", "").lower() != "true" and not profile
+
+
+def region_from_profile(profile: str | None) -> str | None:
+    """The region configured for ``profile`` in ~/.aws/config, read without botocore."""
+    cfg = configparser.RawConfigParser()
+    try:
+        cfg.read(_aws_config_files()[1])
+    except configparser.Error:
+        return None
+    name = profile or os.environ.get("AWS_PROFILE") or "default"
+    for section in (f"profile {name}", name):
+        if cfg.has_section(section) and cfg.get(section, "region", fallback=None):
+            return cfg.get(section, "region")
+    return None
+
+
+def resolve_target(args: argparse.Namespace, settings: Settings):
+    """Profile, region and endpoint from the command line, environment, settings and AWS config.
+
+    Exits with status 2 and one sentence when credentials or a region are certainly missing.
+    """
+    from smtui.aws.session import AwsTarget
+
+    if args.demo:
+        return AwsTarget(region=args.region or "us-east-1")
+    profile = args.profile or os.environ.get("AWS_PROFILE") or settings.profile
+    region = (args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+              or settings.region or region_from_profile(profile))
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    if not credentials_may_exist(profile):
+        sys.stderr.write(NO_CREDENTIALS + "\n")
+        raise SystemExit(2)
+    if not region:
+        sys.stderr.write(NO_REGION + "\n")
+        raise SystemExit(2)
+    return AwsTarget(profile=profile, region=region, endpoint_url=endpoint)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        sys.stderr.write(f"smtui: {exc}\n")
+        return 2
+    target = resolve_target(args, settings)
+    if args.debug_log:
+        from smtui.debuglog import setup_debug_log
+
+        setup_debug_log(args.debug_log)
+    if args.command:
+        from smtui.headless import run
+
+        return run(args, target, settings)
+    from smtui.app import SmtuiApp
+
+    app = SmtuiApp(settings=settings, target=target, demo=args.demo)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

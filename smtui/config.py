@@ -1,0 +1,115 @@
+"""Settings: a TOML file in the XDG config directory, overridden by ``SMTUI_*`` environment variables.
+
+``$XDG_CONFIG_HOME/smtui/config.toml`` (default ``~/.config/smtui/config.toml``)::
+
+    profile = "ml-prod"          # default AWS profile
+    region = "us-east-1"         # default region
+    refresh_interval = 10        # seconds between list refreshes
+    log_line_cap = 200000        # lines kept per log view, oldest dropped
+    theme = "textual-dark"
+
+    [keys]                       # binding id = keys, as Textual's App.set_keymap takes them
+    "pane.training" = "2,t"
+
+Environment: ``SMTUI_CONFIG`` (another file), ``SMTUI_PROFILE``, ``SMTUI_REGION``,
+``SMTUI_REFRESH_INTERVAL``, ``SMTUI_LOG_LINE_CAP``, ``SMTUI_THEME``.
+A bad file or value raises :class:`ConfigError` whose message names the file, line and key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A settings problem, with a message fit to print as it is."""
+
+
+@dataclass
+class Settings:
+    profile: str | None = None
+    region: str | None = None
+    refresh_interval: float = 10.0
+    log_line_cap: int = 200_000
+    theme: str = "textual-dark"
+    keys: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+
+
+_LIMITS: dict[str, tuple[float, float]] = {
+    "refresh_interval": (1.0, 3600.0),
+    "log_line_cap": (1_000, 10_000_000),
+}
+
+
+def config_path(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("SMTUI_CONFIG"):
+        return Path(env["SMTUI_CONFIG"]).expanduser()
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base).expanduser() / "smtui" / "config.toml"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _coerce(name: str, value: Any, where: str) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind in ("float",):
+            if isinstance(value, bool):
+                raise ValueError
+            value = float(value)
+        elif kind in ("int",):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            value = int(value)
+        elif name == "keys":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ValueError
+        elif value is not None and not isinstance(value, str):
+            raise ValueError
+    except (TypeError, ValueError):
+        expected = {"float": "a number", "int": "a whole number"}.get(str(kind), "text")
+        if name == "keys":
+            expected = "a table of binding id = \"keys\""
+        raise ConfigError(f"{where}: {name} must be {expected}, not {value!r}") from None
+    if name in _LIMITS:
+        lo, hi = _LIMITS[name]
+        if not lo <= value <= hi:
+            raise ConfigError(f"{where}: {name} must be between {lo:g} and {hi:g}, not {value!r}")
+    return value
+
+
+def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read the settings file (if any) and apply ``SMTUI_*`` overrides."""
+    env = dict(os.environ if env is None else env)
+    path = path or config_path(env)
+    settings = Settings()
+    known = {f.name for f in fields(Settings)} - {"source"}
+    if path.is_file():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        for key, value in data.items():
+            line = _line_of(text, key)
+            where = f"{path}, line {line}" if line else str(path)
+            if key not in known:
+                raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+            setattr(settings, key, _coerce(key, value, where))
+        settings.source = path
+    for name in known - {"keys"}:
+        var = f"SMTUI_{name.upper()}"
+        if env.get(var):
+            setattr(settings, name, _coerce(name, env[var], f"environment variable {var}"))
+    return settings

@@ -1,0 +1,91 @@
+"""The AWS access layer against the sandbox, over HTTP through aiobotocore."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from smtui.aws.errors import AwsError
+from smtui.aws.ratelimit import RateLimiter, TokenBucket
+from smtui.aws.resources import TRAINING
+
+
+async def test_one_cached_client_per_service(aws):
+    a = await aws.client("sagemaker")
+    b = await aws.client("sagemaker")
+    assert a is b
+    assert await aws.client("logs") is not a
+
+
+async def test_pages_follow_next_token_through_short_pages(aws):
+    names = []
+    async for page in aws.pages("sagemaker", "list_training_jobs", **{**TRAINING.list_params(), "MaxResults": 1}):
+        names += [s["TrainingJobName"] for s in page["TrainingJobSummaries"]]
+    assert len(names) >= 3 and len(set(names)) == len(names)
+
+
+async def test_missing_resource_is_an_aws_error_with_code_and_request_id(aws):
+    with pytest.raises(AwsError) as info:
+        await aws.call("sagemaker", "describe_training_job", TrainingJobName="no-such-job")
+    err = info.value
+    assert err.code in ("ValidationException", "ResourceNotFound")
+    assert err.is_not_found
+    assert err.request_id
+    assert err.http_status == 400
+    assert err.operation == "DescribeTrainingJob"
+    assert "no longer exists" in err.details()
+
+
+async def test_every_request_is_counted_by_the_limiter(aws):
+    await aws.call("sagemaker", "list_endpoints", MaxResults=1)
+    assert aws.limiter.sent["sagemaker.ListEndpoints"] == 1
+    await aws.call("logs", "describe_log_groups", limit=1)
+    assert aws.limiter.sent["logs.DescribeLogGroups"] == 1
+
+
+async def test_limiter_holds_the_quota_across_concurrent_callers(sandbox):
+    from smtui.aws.session import AwsSession
+
+    session = AwsSession(sandbox.target(), RateLimiter({"sagemaker.ListTrainingJobs": 4.0}))
+    try:
+        await session.client("sagemaker")
+        start = time.monotonic()
+        await asyncio.gather(*(session.call("sagemaker", "list_training_jobs", MaxResults=1) for _ in range(9)))
+        elapsed = time.monotonic() - start
+    finally:
+        await session.close()
+    # 9 requests at 4/s with a burst of 1 need at least 2 s; and never more than 4 in any second.
+    assert elapsed >= 1.9
+    assert session.limiter.max_per_second("sagemaker.ListTrainingJobs") <= 4
+
+
+def test_bucket_slows_down_on_throttling_and_recovers():
+    now = [0.0]
+    bucket = TokenBucket(rate=2.0, clock=lambda: now[0])
+    bucket.throttled()
+    assert bucket.rate == 1.0
+    bucket.throttled()
+    bucket.throttled()
+    bucket.throttled()
+    assert bucket.rate == pytest.approx(0.2)  # the floor
+    for _ in range(100):
+        bucket.succeeded()
+    assert bucket.rate == 2.0
+
+
+def test_no_textual_imports_in_the_data_layer():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, smtui.aws.session, smtui.aws.resources, smtui.aws.errors, smtui.aws.ratelimit;"
+        "import pkgutil, importlib, smtui.aws as p;"
+        "[importlib.import_module('smtui.aws.'+m.name) for m in pkgutil.iter_modules(p.__path__)];"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'aiobotocore', 'botocore')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "textual" not in out
+    # aiobotocore is imported lazily, after the first frame
+    assert "aiobotocore" not in out
