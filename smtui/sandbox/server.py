@@ -43,6 +43,9 @@ class Sandbox:
         )
         from werkzeug.serving import make_server
 
+        from smtui.sandbox import patches
+
+        patches.apply()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server("127.0.0.1", self.port, app, threaded=True,
                                    request_handler=MotoRequestHandler)
@@ -84,6 +87,21 @@ class Sandbox:
             aws_session_token=creds.get("aws_session_token"),
             config=Config(retries={"mode": "standard", "total_max_attempts": 2}, inject_host_prefix=False),
         )
+
+    def studio_credentials(self, source_identity: str, role: str = "SageMakerExecutionRole") -> dict[str, str]:
+        """Credentials of a Studio user: AssumeRole on the shared execution role with SourceIdentity,
+        as SageMaker does when a domain's ExecutionRoleIdentityConfig is USER_PROFILE_NAME."""
+        sts = self.boto3_client("sts")
+        creds = sts.assume_role(
+            RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
+            RoleSessionName=source_identity,
+            SourceIdentity=source_identity,
+        )["Credentials"]
+        return {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
 
     def __enter__(self) -> Sandbox:
         return self.start()

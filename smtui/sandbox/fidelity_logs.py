@@ -1,0 +1,5 @@
+"""Fidelity patch module (to be filled)."""
+
+
+def apply() -> None:
+    pass

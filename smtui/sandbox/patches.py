@@ -1,0 +1,19 @@
+"""The fidelity layer: every place where moto 5.2.5 differs from AWS in a way smtui depends on.
+
+Each module's ``apply()`` is idempotent; each patch has a test showing moto alone still fails.
+"""
+
+from __future__ import annotations
+
+_applied = False
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    from smtui.sandbox import fidelity_logs, fidelity_sagemaker, fidelity_sts, fidelity_trail
+
+    for module in (fidelity_trail, fidelity_sts, fidelity_logs, fidelity_sagemaker):
+        module.apply()
+    _applied = True
