@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from smtui.config import Settings
 
@@ -52,17 +53,19 @@ class SmtuiApp(App[None]):
             self.theme = self.settings.theme
 
     # ------------------------------------------------------------------ lifecycle
+    def get_default_screen(self) -> Screen:
+        from smtui.screens.main import MainScreen
+
+        return MainScreen()
+
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
-        from smtui.screens.main import MainScreen
-
-        self.push_screen(MainScreen())
         # Connect after the first frame: importing aiobotocore costs about half a second.
         self.call_after_refresh(self._start_connect)
 
     def _start_connect(self) -> None:
-        self.run_worker(self.connect(), name="connect", group="connect", exclusive=True)
+        self.run_worker(self.connect, name="connect", group="connect", exclusive=True)
 
     async def connect(self) -> None:
         """Start the sandbox (demo), import aiobotocore, resolve credentials and region."""

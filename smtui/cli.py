@@ -24,7 +24,7 @@ NO_REGION = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="smtui",
         description="A keyboard-driven terminal UI for Amazon SageMaker: endpoints and jobs, "
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     from smtui.headless import register
 
-    register(sub)
+    register(sub, sys.argv[1:] if argv is None else argv)
     return p
 
 
@@ -91,7 +91,7 @@ def resolve_target(args: argparse.Namespace, settings: Settings):
 
     Exits with status 2 and one sentence when credentials or a region are certainly missing.
     """
-    from smtui.aws.session import AwsTarget
+    from smtui.aws.target import AwsTarget
 
     if args.demo:
         return AwsTarget(region=args.region or "us-east-1")
@@ -109,7 +109,7 @@ def resolve_target(args: argparse.Namespace, settings: Settings):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -96,6 +95,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     settings = Settings()
     known = {f.name for f in fields(Settings)} - {"source"}
     if path.is_file():
+        import tomllib
+
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             data = tomllib.loads(text)

@@ -15,11 +15,11 @@ import asyncio
 import contextlib
 import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from smtui.aws.errors import THROTTLING_CODES, AwsError, from_exception
 from smtui.aws.ratelimit import RateLimiter
+from smtui.aws.target import AwsTarget
 
 #: botocore's hyphenated service ids that differ from the client name
 _SERVICE_KEYS = {"cloudwatch-logs": "logs"}
@@ -27,26 +27,6 @@ _SERVICE_KEYS = {"cloudwatch-logs": "logs"}
 #: operations that are read-only by name; smtui never sends anything else (see tests)
 READ_PREFIXES = ("List", "Describe", "Get", "Filter", "Lookup", "Search", "BatchGet", "StartLiveTail",
                  "StartQuery", "StopQuery")
-
-
-@dataclass
-class AwsTarget:
-    """Where and as whom to talk to AWS. Credentials are never shown in ``repr``."""
-
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-    access_key: str | None = field(default=None, repr=False)
-    secret_key: str | None = field(default=None, repr=False)
-    session_token: str | None = field(default=None, repr=False)
-
-    def describe(self) -> str:
-        parts = [self.region or "no region"]
-        if self.profile:
-            parts.insert(0, self.profile)
-        if self.endpoint_url:
-            parts.append(self.endpoint_url)
-        return " · ".join(parts)
 
 
 Notice = Callable[[str], None]

@@ -17,10 +17,12 @@ COMMANDS = {
 }
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, argv: list[str]) -> None:
+    """Add the subcommands; only the one named in ``argv`` imports its module (start-up stays cheap)."""
     for name, (module, help_text) in COMMANDS.items():
         parser = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module).add_arguments(parser)
+        if name in argv:
+            importlib.import_module(module).add_arguments(parser)
 
 
 def run(args: argparse.Namespace, target: Any, settings: Any) -> int:

@@ -1,0 +1,124 @@
+"""Start-up: time from process start to smtui's first frame, against a minimal Textual app.
+
+    python benchmarks/bench_startup.py [--runs 9]
+
+Each run starts a fresh Python process on a pseudo-terminal (as a user's terminal would be), lets the
+app draw its first frame, records the time at that moment and whether botocore was already imported,
+and exits. The two apps alternate (A B A B ...) so that machine noise hits both alike; the figures are
+medians, and the result is the ratio smtui / minimal (target: at most 1.2). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+RUNNER = r"""
+import json, sys, time
+mode, out = sys.argv[1], sys.argv[2]
+
+def report(app):
+    def done():
+        with open(out, "w") as f:
+            json.dump({"t": time.time(), "botocore": "botocore" in sys.modules,
+                       "aiobotocore": "aiobotocore" in sys.modules}, f)
+        app.exit()
+    app.call_after_refresh(done)
+
+if mode == "minimal":
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Minimal(App):
+        def compose(self):
+            yield Header()
+            yield Static("hello")
+            yield Footer()
+
+        def on_mount(self):
+            report(self)
+
+    Minimal().run()
+else:
+    from smtui import app as app_module
+    original = app_module.SmtuiApp.on_mount
+
+    def on_mount(self):
+        original(self)
+        report(self)
+
+    app_module.SmtuiApp.on_mount = on_mount
+    from smtui.cli import main
+    sys.argv = ["smtui"]
+    main()
+"""
+
+
+def run_once(mode: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ACCESS_KEY_ID="AKIABENCHMARKONLY000",
+        AWS_SECRET_ACCESS_KEY="benchmark-only",
+        AWS_REGION="us-east-1",
+        # a closed loopback port: the app connects only after the first frame, and exits before
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
+        XDG_CONFIG_HOME=tempfile.gettempdir() + "/smtui-bench-noconfig",
+        TEXTUAL_ANIMATIONS="none",
+        COLUMNS="120",
+        LINES="40",
+    )
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    master, slave = pty.openpty()
+    start = time.time()
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER, mode, out], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    try:
+        while proc.poll() is None:  # drain the terminal so the app never blocks on a full pty
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
+        proc.wait(timeout=30)
+    finally:
+        os.close(master)
+    with open(out) as f:
+        data = json.load(f)
+    os.unlink(out)
+    data["first_frame"] = data["t"] - start
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    results: dict[str, list[dict]] = {"minimal": [], "smtui": []}
+    run_once("minimal")  # warm the file cache for both
+    run_once("smtui")
+    for _ in range(args.runs):
+        for mode in ("minimal", "smtui"):
+            results[mode].append(run_once(mode))
+    med = {m: statistics.median(r["first_frame"] for r in rs) for m, rs in results.items()}
+    print(f"first frame, median of {args.runs} interleaved runs on a pty:")
+    for mode, rs in results.items():
+        times = sorted(r["first_frame"] for r in rs)
+        print(f"  {mode:8s} {med[mode]:.3f} s  (min {times[0]:.3f}, max {times[-1]:.3f})")
+    print(f"  ratio smtui/minimal: {med['smtui'] / med['minimal']:.2f}  (target <= 1.2)")
+    loaded = sum(r["botocore"] or r["aiobotocore"] for r in results["smtui"])
+    print(f"  botocore imported before smtui's first frame: {loaded}/{len(results['smtui'])} runs")
+    print(json.dumps({"minimal_s": med["minimal"], "smtui_s": med["smtui"],
+                      "ratio": med["smtui"] / med["minimal"]}))
+
+
+if __name__ == "__main__":
+    main()
