@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from smtui.config import Settings
 
@@ -29,6 +30,7 @@ class SmtuiApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        Binding("ctrl+r", "reconnect", "Reload credentials", show=False, id="app.reconnect"),
     ]
 
     def __init__(
@@ -49,6 +51,10 @@ class SmtuiApp(App[None]):
         self._owns_sandbox = False
         self._aws_ready = asyncio.Event()
         self.connect_error: str | None = None
+        #: published with the new AwsSession after credentials, profile or region change; panes
+        #: subscribe and reload (``self.app.aws_changed.subscribe(self, callback)``)
+        self.aws_changed: Signal[AwsSession] = Signal(self, "aws-changed")
+        self._expired_prompt: Screen | None = None
         if self.settings.theme:
             self.theme = self.settings.theme
 
@@ -115,6 +121,48 @@ class SmtuiApp(App[None]):
             await self.aws.close()
         if self._owns_sandbox and self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
+
+    # ------------------------------------------------------------------ errors and credentials
+    def report_aws_error(self, err: Any) -> None:
+        """Called by any pane that hit an AwsError, after showing it in place.
+
+        Expired credentials concern the whole app: one prompt says what to do, and after the user has
+        refreshed them (``aws sso login``, new keys in the shared files) smtui picks them up without a
+        restart.
+        """
+        if getattr(err, "is_expired", False) and self._expired_prompt is None:
+            from smtui.screens.credentials import ExpiredCredentialsScreen
+
+            self._expired_prompt = ExpiredCredentialsScreen(err)
+
+            def closed(retry: bool | None) -> None:
+                self._expired_prompt = None
+                if retry:
+                    self.action_reconnect()
+
+            self.push_screen(self._expired_prompt, closed)
+
+    def action_reconnect(self) -> None:
+        """Drop clients and read credentials again (ctrl+r), then tell every pane to reload."""
+        self.run_worker(self.reconnect(), name="reconnect", group="connect", exclusive=True)
+
+    async def reconnect(self, target: AwsTarget | None = None) -> None:
+        aws = await self.get_aws()
+        await aws.refresh(target)
+        from smtui.aws.errors import AwsError
+
+        try:
+            creds = await aws.credentials()
+        except AwsError as err:
+            self.notify(err.details(), title="Credentials", severity="error", timeout=10)
+            return
+        if creds is None:
+            self.notify("No credentials found yet: refresh them, then press ctrl+r.", title="Credentials",
+                        severity="error", timeout=10)
+            return
+        self.sub_title = ("demo · " if self.demo else "") + aws.target.describe()
+        self.notify("Credentials reloaded.", timeout=3)
+        self.aws_changed.publish(aws)
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
