@@ -1,16 +1,202 @@
-"""Headless `smtui logs` (placeholder until its issue lands)."""
+"""``smtui logs KIND NAME``: a resource's CloudWatch logs, interleaved and cleaned, on stdout.
+
+The same data layer as the log view (:mod:`smtui.aws.logs`): every stream of the resource, merged in
+timestamp order, each line prefixed by its timestamp and short source label; ``--follow`` keeps going
+(Ctrl-C ends it with status 0). Messages are cleaned of terminal control sequences, also in pipes.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+import time
+from datetime import UTC, datetime
 from typing import Any
+
+from smtui.aws.errors import AwsError
+
+_COLOURS = (36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94, 31)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("kind", metavar="KIND", help="endpoint, training, processing or transform")
+    parser.add_argument("name", metavar="NAME", help="the resource's name")
+    parser.add_argument("-f", "--follow", action="store_true", help="keep printing new lines (Ctrl-C ends)")
+    parser.add_argument("--since", metavar="WHEN",
+                        help="5m, 1h, 2d, a date/time (UTC), or 'start' (default: a job's whole log, "
+                        "an endpoint's last hour)")
+    parser.add_argument("--until", metavar="WHEN", help="stop at this time (not with --follow)")
+    parser.add_argument("--filter", dest="pattern", metavar="PATTERN",
+                        help="a CloudWatch filter pattern, applied by the service")
+    parser.add_argument("--source", action="append", metavar="LABEL",
+                        help="only these sources (algo-2, AllTraffic/i-0abc...); repeat or separate with commas")
+    parser.add_argument("--json", action="store_true", help="one JSON object per event")
+    parser.add_argument("--timestamps", choices=("utc", "local", "none"), default="utc",
+                        help="timestamp column (default utc)")
+    parser.add_argument("--no-labels", action="store_true", help="leave out the source label")
+    parser.add_argument("--show-ping", action="store_true", help="keep endpoint /ping health-check lines")
+    parser.add_argument("--live-tail", choices=("auto", "on", "off"), default="auto",
+                        help="follow with StartLiveTail (auto: on real AWS, not against --endpoint-url)")
+
+
+class _Printer:
+    def __init__(self, args: argparse.Namespace, width: int, out: Any) -> None:
+        self.args = args
+        self.width = width
+        self.out = out
+        self.colour = (not args.json and out.isatty() and not os.environ.get("NO_COLOR"))
+        self.palette: dict[str, str] = {}
+        self._sec: dict[int, str] = {}
+        self.lines = 0
+
+    def _stamp(self, ms: int) -> str:
+        sec, frac = divmod(ms, 1000)
+        head = self._sec.get(sec)
+        if head is None:
+            if len(self._sec) > 4096:
+                self._sec.clear()
+            if self.args.timestamps == "local":
+                head = datetime.fromtimestamp(sec).astimezone().strftime("%Y-%m-%dT%H:%M:%S")
+            else:
+                head = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._sec[sec] = head
+        return f"{head}.{frac:03d}{'Z' if self.args.timestamps == 'utc' else ''} "
+
+    def _label(self, source: str) -> str:
+        lab = self.palette.get(source)
+        if lab is None:
+            self.width = max(self.width, len(source))
+            padded = source.ljust(self.width)
+            if self.colour:
+                code = _COLOURS[len(self.palette) % len(_COLOURS)]
+                padded = f"\x1b[{code}m{padded}\x1b[0m"
+            lab = self.palette[source] = padded + " "
+        return lab
+
+    def write(self, events: list[Any]) -> None:
+        from smtui.text import clean
+
+        args = self.args
+        chunks: list[str] = []
+        add = chunks.append
+        if args.json:
+            for e in events:
+                d = e.to_json()
+                d["message"] = clean(e.message, newlines=True)
+                add(json.dumps(d, ensure_ascii=False))
+                add("\n")
+        else:
+            stamps = args.timestamps != "none"
+            labels = not args.no_labels
+            for e in events:
+                prefix = (self._stamp(e.timestamp) if stamps else "") + (self._label(e.source) if labels else "")
+                msg = clean(e.message, newlines=True)
+                if "\n" in msg:
+                    for line in msg.rstrip("\n").split("\n"):
+                        add(prefix)
+                        add(line)
+                        add("\n")
+                else:
+                    add(prefix)
+                    add(msg)
+                    add("\n")
+        self.lines += len(events)
+        self.out.write("".join(chunks))
 
 
 async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
-    sys.stderr.write("smtui logs: not available yet\n")
-    return 2
+    from smtui.aws.logs import (
+        MIN_OVERLAP_MS,
+        Deduper,
+        ResourceLogs,
+        default_since,
+        instances_not_logged,
+        is_health_check,
+        parse_time,
+        resource_start_ms,
+    )
+    from smtui.aws.resources import ENDPOINT, kind_for
+
+    err = sys.stderr
+    kind = kind_for(args.kind)
+    if kind is None:
+        err.write(f"smtui logs: unknown kind {args.kind!r} (use endpoint, training, processing or transform)\n")
+        return 2
+    if args.follow and args.until:
+        err.write("smtui logs: --until cannot be used with --follow\n")
+        return 2
+    logs = ResourceLogs(aws, kind, args.name, pattern=args.pattern,
+                        notice=lambda m: m and err.write(f"smtui logs: {m}\n"))
+    try:
+        describe = await logs.describe()
+    except AwsError as exc:
+        if exc.is_not_found:
+            err.write(f"smtui logs: {kind.singular} {args.name!r} does not exist in {aws.region or 'this region'}"
+                      f" ({exc.one_line()})\n")
+            return 1
+        raise
+    now = int(time.time() * 1000)
+    try:
+        if args.since in (None, ""):
+            start = default_since(kind, describe, now)
+        elif args.since.strip().lower() in ("start", "all", "beginning"):
+            start = resource_start_ms(describe) if kind is not ENDPOINT else None
+            start = None if start is None else start - 60_000
+        else:
+            start = parse_time(args.since, now_ms=now)
+        end = parse_time(args.until, now_ms=now) if args.until else None
+    except ValueError as exc:
+        err.write(f"smtui logs: {exc}\n")
+        return 2
+    wanted: set[str] | None = None
+    if args.source:
+        wanted = {s.strip() for group in args.source for s in group.split(",") if s.strip()}
+
+    streams = await logs.streams()
+    sources = sorted({s.source for s in streams})
+    missing = instances_not_logged(describe, sources)
+    if missing:
+        err.write(f"smtui logs: not logged yet: {', '.join(missing)}\n")
+    if wanted is not None:
+        unknown = wanted - set(sources)
+        if unknown and not args.follow:
+            err.write(f"smtui logs: no such source {', '.join(sorted(unknown))} (known: {', '.join(sources) or 'none'})\n")
+        streams = [s for s in streams if s.source in wanted]
+    if not streams and not args.follow and not args.pattern:
+        err.write(f"smtui logs: no log streams for {kind.singular} {args.name} in {logs.group}\n")
+        return 0
+
+    printer = _Printer(args, max((len(s) for s in sources if wanted is None or s in wanted), default=6), sys.stdout)
+    hide_ping = kind is ENDPOINT and not args.show_ping
+
+    def keep(batch: list[Any]) -> list[Any]:
+        if wanted is not None:
+            batch = [e for e in batch if e.source in wanted]
+        if hide_ping:
+            batch = [e for e in batch if not is_health_check(e.message)]
+        return batch
+
+    history_end = end if end is not None else (now if args.follow else None)
+    dedupe = Deduper()
+    stream_names = [s.name for s in streams]
+    async for batch in logs.history(start, history_end, streams=stream_names if not args.pattern else None):
+        if args.follow:
+            for e in batch:
+                if e.timestamp >= now - MIN_OVERLAP_MS:
+                    dedupe.remember(e)
+        batch = keep(batch)
+        if batch:
+            printer.write(batch)
+    sys.stdout.flush()
+    if not args.follow:
+        return 0
+    live = {"auto": None, "on": True, "off": False}[args.live_tail]
+    source = logs.follow(now, live_tail=live, deduper=dedupe)
+    async for batch in source.batches():
+        batch = keep(batch)
+        if batch:
+            printer.write(batch)
+            sys.stdout.flush()
+    return 0
