@@ -5,12 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
 from smtui.aws.resources import BY_KEY, ENDPOINT, PROCESSING, TRAINING, TRANSFORM
 from smtui.sandbox import scenario as sc
-
-_NEEDS_LOGS = pytest.mark.xfail(reason="until the logs fidelity patch lands", strict=False)
 
 
 async def _list_all(aws, kind) -> list[dict]:
@@ -119,7 +115,6 @@ async def test_job_log_streams_follow_the_documented_names(aws):
     assert any(s["logStreamName"].endswith("/data-log") for s in asy)
 
 
-@_NEEDS_LOGS
 async def test_prefix_pair_is_separated_by_the_trailing_slash(aws):
     group = TRAINING.log_group(sc.PREFIX_JOB)
     one = (await aws.call("logs", "describe_log_streams", logGroupName=group,
@@ -147,7 +142,6 @@ async def test_get_log_events_reads_realistic_content(aws):
     assert "CUDA out of memory" in failed[0]["message"]
 
 
-@_NEEDS_LOGS
 async def test_hostile_lines_arrive_unaltered(aws):
     group = TRAINING.log_group(sc.HOSTILE_JOB)
     got = await aws.call("logs", "filter_log_events", logGroupName=group, logStreamNamePrefix=f"{sc.HOSTILE_JOB}/")
@@ -158,7 +152,6 @@ async def test_hostile_lines_arrive_unaltered(aws):
         assert seq in joined
 
 
-@_NEEDS_LOGS
 async def test_endpoint_logs_have_health_checks_and_inference(aws):
     group = ENDPOINT.log_group(sc.ENDPOINT)
     pings = await aws.call("logs", "filter_log_events", logGroupName=group, filterPattern='"GET /ping HTTP/1.1\\" 200"')
