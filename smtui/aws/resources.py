@@ -83,6 +83,10 @@ class ResourceKind:
     list_sort_by: str = "CreationTime"
     columns: tuple[Column, ...] = ()
     extra_list_params: Mapping[str, Any] = field(default_factory=dict)
+    #: the summary field where the job ended (duration column); empty for endpoints
+    end_field: str = ""
+    #: "ml.p4d.24xlarge x4" (jobs) or "AllTraffic 2/2" (endpoints), from the Describe response
+    instances_of: Callable[[Mapping[str, Any]], str] | None = None
 
     def log_group(self, name: str) -> str:
         return self.log_group_fmt.format(name=name)
@@ -116,6 +120,60 @@ class ResourceKind:
     def status_of(self, summary: Mapping[str, Any]) -> str:
         return str(summary.get(self.status_field, ""))
 
+    def row_values(self, summary: Mapping[str, Any], describe: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Raw column values of one row (uncleaned): name, status, secondary, created, modified,
+        ended, instances/variants, reason. ``describe`` fills what the list summary lacks."""
+        merged: Mapping[str, Any] = {**describe, **summary} if describe else summary
+        instances = self.instances_of(describe) if (describe and self.instances_of) else None
+        reason = merged.get("FailureReason") or merged.get("ExitMessage") or ""
+        return {
+            "name": self.name_of(summary),
+            "status": self.status_of(summary),
+            "secondary": merged.get("SecondaryStatus") or "",
+            "created": summary.get("CreationTime"),
+            "modified": summary.get("LastModifiedTime") or merged.get("LastModifiedTime"),
+            "ended": merged.get(self.end_field) if self.end_field else None,
+            "instances": instances,
+            "variants": instances,
+            "reason": reason,
+        }
+
+
+def _times(instance_type: Any, count: Any) -> str:
+    if not instance_type:
+        return ""
+    return f"{instance_type} x{count}" if count else str(instance_type)
+
+
+def _training_instances(d: Mapping[str, Any]) -> str:
+    rc = d.get("ResourceConfig") or {}
+    groups = rc.get("InstanceGroups") or []
+    if groups:
+        return ", ".join(_times(g.get("InstanceType"), g.get("InstanceCount")) for g in groups)
+    return _times(rc.get("InstanceType"), rc.get("InstanceCount"))
+
+
+def _processing_instances(d: Mapping[str, Any]) -> str:
+    cc = (d.get("ProcessingResources") or {}).get("ClusterConfig") or {}
+    return _times(cc.get("InstanceType"), cc.get("InstanceCount"))
+
+
+def _transform_instances(d: Mapping[str, Any]) -> str:
+    tr = d.get("TransformResources") or {}
+    return _times(tr.get("InstanceType"), tr.get("InstanceCount"))
+
+
+def _endpoint_variants(d: Mapping[str, Any]) -> str:
+    parts = []
+    for v in d.get("ProductionVariants") or []:
+        cur, want = v.get("CurrentInstanceCount"), v.get("DesiredInstanceCount")
+        count = "" if cur is None and want is None else (
+            f" {cur}" if want in (None, cur) else f" {cur if cur is not None else '-'}/{want}")
+        if v.get("CurrentServerlessConfig") or v.get("DesiredServerlessConfig"):
+            count = " serverless"
+        parts.append(f"{v.get('VariantName', '?')}{count}")
+    return ", ".join(parts)
+
 
 _JOB_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
 _COMMON_COLUMNS = (
@@ -147,6 +205,7 @@ ENDPOINT = ResourceKind(
     in_progress=frozenset({"Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"}),
     columns=(Column("name", "NAME"), Column("status", "STATUS", 12), Column("created", "CREATED", 10),
              Column("modified", "MODIFIED", 10), Column("variants", "VARIANTS"), Column("reason", "REASON")),
+    instances_of=_endpoint_variants,
 )
 
 TRAINING = ResourceKind(
@@ -169,6 +228,8 @@ TRAINING = ResourceKind(
     metrics_namespace="/aws/sagemaker/TrainingJobs",
     in_progress=frozenset({"InProgress", "Stopping"}),
     columns=_COMMON_COLUMNS + (Column("instances", "INSTANCES"), Column("reason", "REASON")),
+    end_field="TrainingEndTime",
+    instances_of=_training_instances,
 )
 
 PROCESSING = ResourceKind(
@@ -191,6 +252,8 @@ PROCESSING = ResourceKind(
     metrics_namespace="/aws/sagemaker/ProcessingJobs",
     in_progress=frozenset({"InProgress", "Stopping"}),
     columns=_COMMON_COLUMNS + (Column("instances", "INSTANCES"), Column("reason", "REASON")),
+    end_field="ProcessingEndTime",
+    instances_of=_processing_instances,
 )
 
 TRANSFORM = ResourceKind(
@@ -213,6 +276,8 @@ TRANSFORM = ResourceKind(
     metrics_namespace="/aws/sagemaker/TransformJobs",
     in_progress=frozenset({"InProgress", "Stopping"}),
     columns=_COMMON_COLUMNS + (Column("instances", "INSTANCES"), Column("reason", "REASON")),
+    end_field="TransformEndTime",
+    instances_of=_transform_instances,
 )
 
 #: Every kind, in pane order (number keys 1..4).

@@ -1,0 +1,213 @@
+"""CloudWatch metrics of one resource, fetched with ONE GetMetricData call per refresh. No Textual.
+
+Namespaces, dimensions and units follow the SageMaker developer guide ("SageMaker AI Metrics and
+Dimensions"):
+
+- jobs: ``/aws/sagemaker/TrainingJobs`` (ProcessingJobs, TransformJobs), dimension ``Host`` =
+  ``<job>/algo-<n>`` (training, processing) or ``<job>/<instance-id>`` (transform, discovered with
+  ListMetrics once), metrics CPU/Memory/GPU/GPUMemory/Disk utilisation in Percent (no
+  DiskUtilization for transform jobs);
+- endpoints: ``AWS/SageMaker`` Invocations and Invocation4XX/5XXErrors (Sum, unit None),
+  ModelLatency and OverheadLatency (Average, Microseconds), and instance metrics from
+  ``/aws/sagemaker/Endpoints`` (Percent), all with dimensions ``EndpointName`` + ``VariantName``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from smtui.aws import listing
+from smtui.aws.listing import as_aware
+from smtui.aws.resources import ResourceKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    from smtui.aws.session import AwsSession
+
+JOB_METRICS = ("CPUUtilization", "MemoryUtilization", "GPUUtilization", "GPUMemoryUtilization", "DiskUtilization")
+ENDPOINT_INVOCATION_METRICS = (
+    ("Invocations", "Sum", "None"),
+    ("ModelLatency", "Average", "Microseconds"),
+    ("OverheadLatency", "Average", "Microseconds"),
+    ("Invocation4XXErrors", "Sum", "None"),
+    ("Invocation5XXErrors", "Sum", "None"),
+)
+ENDPOINT_INSTANCE_METRICS = ("CPUUtilization", "MemoryUtilization", "DiskUtilization", "GPUUtilization",
+                             "GPUMemoryUtilization")
+ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
+#: the window shown: the last hours of the resource's life
+WINDOW = dt.timedelta(hours=3)
+#: GetMetricData accepts 500 queries per call
+MAX_QUERIES = 500
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    id: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    stat: str = "Average"
+    unit: str | None = "Percent"
+    #: what the row is about: the host (``algo-1``) or the variant (``AllTraffic``)
+    label: str = ""
+
+    def to_api(self, period: int) -> dict[str, Any]:
+        stat: dict[str, Any] = {
+            "Metric": {"Namespace": self.namespace, "MetricName": self.metric,
+                       "Dimensions": [{"Name": n, "Value": v} for n, v in self.dimensions]},
+            "Period": period,
+            "Stat": self.stat,
+        }
+        if self.unit:
+            stat["Unit"] = self.unit
+        return {"Id": self.id, "MetricStat": stat, "Label": f"{self.metric} {self.label}".strip(),
+                "ReturnData": True}
+
+
+@dataclass
+class Series:
+    query: MetricQuery
+    timestamps: list[dt.datetime] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def last(self) -> float | None:
+        return self.values[-1] if self.values else None
+
+    @property
+    def peak(self) -> float | None:
+        return max(self.values) if self.values else None
+
+    @property
+    def mean(self) -> float | None:
+        return sum(self.values) / len(self.values) if self.values else None
+
+
+@dataclass(frozen=True)
+class Window:
+    start: dt.datetime
+    end: dt.datetime
+    period: int
+
+
+def window_for(kind: ResourceKind, describe: Mapping[str, Any], now: dt.datetime | None = None,
+               points: int = 60) -> Window:
+    """The last ``WINDOW`` of the resource's life (ending now while it runs), at a period that gives
+    about ``points`` points, a multiple of 60 s."""
+    now = now or listing.utcnow()
+    status = describe.get(kind.status_field) or ""
+    end = now
+    if kind.end_field and not kind.is_in_progress(status):
+        end = as_aware(describe.get(kind.end_field)) or as_aware(describe.get("LastModifiedTime")) or now
+    end = min(end, now)
+    created = as_aware(describe.get("TrainingStartTime") or describe.get("ProcessingStartTime")
+                       or describe.get("TransformStartTime") or describe.get("CreationTime")) or end - WINDOW
+    start = max(created, end - WINDOW) if kind.end_field else end - WINDOW
+    if end - start < dt.timedelta(minutes=10):
+        start = end - dt.timedelta(minutes=10)
+    seconds = (end - start).total_seconds()
+    period = max(60, int(math.ceil(seconds / points / 60.0)) * 60)
+    # align to the period so consecutive refreshes ask for the same buckets
+    start = dt.datetime.fromtimestamp(int(start.timestamp()) // period * period, dt.UTC)
+    end = dt.datetime.fromtimestamp(int(math.ceil(end.timestamp() / period)) * period, dt.UTC)
+    return Window(start, end, period)
+
+
+def instance_count(kind: ResourceKind, describe: Mapping[str, Any]) -> int:
+    if kind.key == "training":
+        rc = describe.get("ResourceConfig") or {}
+        groups = rc.get("InstanceGroups") or []
+        if groups:
+            return sum(int(g.get("InstanceCount") or 0) for g in groups) or 1
+        return int(rc.get("InstanceCount") or 1)
+    if kind.key == "processing":
+        cc = (describe.get("ProcessingResources") or {}).get("ClusterConfig") or {}
+        return int(cc.get("InstanceCount") or 1)
+    return 1
+
+
+def job_hosts(kind: ResourceKind, name: str, describe: Mapping[str, Any]) -> list[str]:
+    """Host dimension values of a training or processing job: ``<job>/algo-1`` .. ``algo-N``."""
+    return [f"{name}/algo-{i}" for i in range(1, instance_count(kind, describe) + 1)]
+
+
+async def discover_hosts(aws: AwsSession, kind: ResourceKind, name: str) -> list[str]:
+    """Host values of a transform job (``<job>/<instance-id>``), from ListMetrics (one listing)."""
+    hosts: list[str] = []
+    prefix = f"{name}/"
+    async for page in aws.pages("cloudwatch", "list_metrics", Namespace=kind.metrics_namespace,
+                                MetricName="CPUUtilization", Dimensions=[{"Name": "Host"}]):
+        for metric in page.get("Metrics") or []:
+            for d in metric.get("Dimensions") or []:
+                value = d.get("Value") or ""
+                if d.get("Name") == "Host" and value.startswith(prefix) and value not in hosts:
+                    hosts.append(value)
+    return sorted(hosts)
+
+
+def job_queries(kind: ResourceKind, hosts: Sequence[str]) -> list[MetricQuery]:
+    names = [m for m in JOB_METRICS if not (kind.key == "transform" and m == "DiskUtilization")]
+    out = []
+    for m_i, metric in enumerate(names):
+        for h_i, host in enumerate(hosts):
+            short = host.split("/", 1)[1] if "/" in host else host
+            out.append(MetricQuery(f"m{m_i}h{h_i}", kind.metrics_namespace, metric, (("Host", host),),
+                                   "Average", "Percent", short))
+    return out[:MAX_QUERIES]
+
+
+def endpoint_queries(name: str, variants: Sequence[str]) -> list[MetricQuery]:
+    out = []
+    for v_i, variant in enumerate(variants):
+        dims = (("EndpointName", name), ("VariantName", variant))
+        for m_i, (metric, stat, unit) in enumerate(ENDPOINT_INVOCATION_METRICS):
+            out.append(MetricQuery(f"i{m_i}v{v_i}", "AWS/SageMaker", metric, dims, stat, unit, variant))
+        for m_i, metric in enumerate(ENDPOINT_INSTANCE_METRICS):
+            out.append(MetricQuery(f"e{m_i}v{v_i}", ENDPOINT_INSTANCE_NAMESPACE, metric, dims, "Average",
+                                   "Percent", variant))
+    return out[:MAX_QUERIES]
+
+
+def request(queries: Sequence[MetricQuery], window: Window) -> dict[str, Any]:
+    """The GetMetricData parameters for all ``queries`` in one call."""
+    return {
+        "MetricDataQueries": [q.to_api(window.period) for q in queries],
+        "StartTime": window.start,
+        "EndTime": window.end,
+        "ScanBy": "TimestampAscending",
+    }
+
+
+async def fetch(aws: AwsSession, queries: Sequence[MetricQuery], window: Window) -> list[Series]:
+    """One GetMetricData call for every query (its NextToken is followed only when a reply is cut)."""
+    by_id = {q.id: Series(q) for q in queries}
+    if not queries:
+        return []
+    params = request(queries, window)
+    async for page in aws.pages("cloudwatch", "get_metric_data", **params):
+        for result in page.get("MetricDataResults") or []:
+            series = by_id.get(result.get("Id") or "")
+            if series is None:
+                continue
+            pairs = sorted(zip(result.get("Timestamps") or [], result.get("Values") or [], strict=False),
+                           key=lambda p: p[0])
+            for t, v in pairs:
+                series.timestamps.append(t)
+                series.values.append(float(v))
+    return list(by_id.values())
+
+
+def format_value(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "–"
+    if unit == "Percent":
+        return f"{value:.0f}%"
+    if unit == "Microseconds":
+        return f"{value / 1000:.1f} ms" if value >= 1000 else f"{value:.0f} µs"
+    if value >= 1000:
+        return f"{value / 1000:.1f}k"
+    return f"{value:.0f}" if value == int(value) else f"{value:.2f}"

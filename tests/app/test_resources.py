@@ -1,0 +1,181 @@
+"""The resource panes, driven with Pilot against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from smtui.app import SmtuiApp
+from smtui.config import Settings
+from smtui.sandbox import fidelity_sagemaker as fsm
+from smtui.screens.main import MainScreen, ServerFilterScreen
+
+from .helpers import create_training_job, screen_text, unique, until
+
+
+async def test_switch_panes_with_keys_and_the_command_line(sandbox):
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        endpoints = main.pane("endpoint")
+        await until(pilot, lambda: "churn-prod" in endpoints.table, what="endpoints listed")
+        # variants are filled in from DescribeEndpoint for the rows on screen
+        await until(pilot, lambda: endpoints.table.get_raw("churn-prod")["variants"], what="variants")
+        assert "variant-a 2" in endpoints.table.get_raw("churn-prod")["variants"]
+
+        await pilot.press("2")
+        assert main.current == "training"
+        training = main.pane("training")
+        await until(pilot, lambda: "llama3-ft-multinode" in training.table, what="training jobs")
+        await until(pilot, lambda: "ml.p4d.24xlarge x4" in screen_text(app), what="instance column")
+        assert "Training jobs" in main.query_one("#pane-tabs").render().plain  # type: ignore[attr-defined]
+
+        # ":" with completion: "tran" + tab completes to "transform"
+        await pilot.press("colon", *"tran")
+        line = main.query_one("#command")
+        await until(pilot, lambda: line._suggestion, what="a suggestion")
+        await pilot.press("tab")
+        assert line.value == "transform"
+        await pilot.press("enter")
+        assert main.current == "transform" and not line.display
+        await until(pilot, lambda: "batch-score-churn" in main.pane("transform").table)
+
+        await pilot.press("colon", *"ep", "enter")
+        assert main.current == "endpoint"
+        await pilot.press("colon", *"processing", "enter")
+        assert main.current == "processing"
+        await pilot.press("colon", *"nonsense", "enter")
+        assert main.current == "processing"  # unknown command: stays, says so
+        await pilot.press("escape")
+        await pilot.press("5")
+        assert main.current == "audit"
+        await pilot.press("1")
+        assert main.current == "endpoint"
+
+
+async def test_filter_as_you_type_substring_regex_invalid_and_escape(sandbox):
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        await pilot.press("2")
+        pane = main.pane("training")
+        table = pane.table
+        await until(pilot, lambda: "xgb-churn-spot" in table and pane.loaded)
+        total = table.row_count
+        await pilot.press("slash", *"xgb-churn")
+        assert set(table.visible_rows()) == {"xgb-churn-spot", "xgb-churn-tuning-003"}
+        for _ in "xgb-churn":
+            await pilot.press("backspace")
+        assert table.row_count == total
+
+        await pilot.press(*"^(train|train-2) ")
+        assert set(table.visible_rows()) == {"train", "train-2"}
+        await pilot.press("(")  # now an invalid regex: say so, keep the previous filter
+        assert "invalid regular expression" in pane.query_one(".pane-status").plain
+        assert set(table.visible_rows()) == {"train", "train-2"}
+        await pilot.press("enter")  # keep the filter, back to the table
+        assert table.has_focus and set(table.visible_rows()) == {"train", "train-2"}
+        await pilot.press("escape")  # clears the filter
+        assert table.row_count == total and not table.filter_text
+
+        # a filter nothing matches says so
+        await pilot.press("slash", *"zzzz-nothing", "enter")
+        assert "No training jobs match the filter" in screen_text(app)
+        await pilot.press("escape")
+
+
+async def test_paging_more_than_100_jobs_and_the_server_filter(sandbox):
+    prefix = unique("pg")
+    names = fsm.bulk_training_jobs(sandbox, 250, prefix, start=dt.datetime(2019, 6, 1, tzinfo=dt.UTC))
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        await pilot.press("2")
+        pane = main.pane("training")
+        await until(pilot, lambda: pane.listing.complete and not pane.busy, what="listing complete")
+        assert all(n in pane.table for n in names)
+        assert app.aws.limiter.sent["sagemaker.ListTrainingJobs"] >= 3
+
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, ServerFilterScreen))
+        app.screen.query_one("#sf-name").value = prefix
+        await pilot.click("#sf-apply")
+        await until(pilot, lambda: pane.listing.complete and len(pane.table) == 250, what="server filter")
+        assert set(pane.table.keys()) == set(names)
+        assert f"server: name~{prefix}" in pane.query_one(".pane-status").plain
+        # newest first, as the server sorted them
+        assert pane.table.visible_rows()[0] == names[0]
+
+
+async def test_status_change_new_and_deleted_jobs_appear_after_the_timer(sandbox):
+    name = unique("live")
+    create_training_job(sandbox, name)
+    fsm.set_status("training", name, "InProgress", SecondaryStatus="Training")
+    app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        await pilot.press("2")
+        pane = main.pane("training")
+        await until(pilot, lambda: name in pane.table, what="job listed")
+        assert pane.table.get_raw(name)["status"] == "InProgress"
+        fsm.set_status("training", name, "Failed", FailureReason="ClientError: CUDA out of memory")
+        await until(pilot, lambda: pane.table.get_raw(name)["status"] == "Failed", what="status change")
+        pane.table.move_to(name)
+        await until(pilot, lambda: "CUDA out of memory" in (pane.table.get_raw(name)["reason"] or ""),
+                    what="failure reason from Describe")
+        assert "refreshed" in pane.query_one(".pane-status").plain
+
+        newcomer = unique("live-new")
+        create_training_job(sandbox, newcomer)
+        await until(pilot, lambda: newcomer in pane.table, what="new job")
+        fsm.delete("training", name)
+        await until(pilot, lambda: name not in pane.table, what="deleted job gone")
+        fsm.delete("training", newcomer)
+
+
+async def test_refresh_key_and_hidden_panes_pause(sandbox):
+    app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        endpoints, training = main.pane("endpoint"), main.pane("training")
+        await until(pilot, lambda: endpoints.loaded and training.loaded and not training.busy)
+        sent = app.aws.limiter.sent
+        before = sent["sagemaker.ListTrainingJobs"]
+        await until(pilot, lambda: sent["sagemaker.ListEndpoints"] >= 3, what="visible pane refreshing")
+        assert sent["sagemaker.ListTrainingJobs"] == before  # hidden: paused
+        assert training.stale
+        await pilot.press("2")  # shown again: refreshed at once
+        await until(pilot, lambda: sent["sagemaker.ListTrainingJobs"] > before)
+        await until(pilot, lambda: not training.busy)
+        n = sent["sagemaker.ListTrainingJobs"]
+        await pilot.press("r")
+        await until(pilot, lambda: sent["sagemaker.ListTrainingJobs"] > n, what="r refreshes")
+
+
+async def test_access_denied_in_one_pane_leaves_the_others_working(sandbox):
+    user = unique("list-training-only")
+    creds = sandbox.create_user_with_policy(user, {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob",
+                                                     "sagemaker:ListProcessingJobs", "sagemaker:ListTransformJobs",
+                                                     "sagemaker:Describe*"],
+                       "Resource": "*"}],
+    })
+    sandbox.enable_iam_auth()
+    try:
+        app = SmtuiApp(target=sandbox.target(creds))
+        async with app.run_test(size=(150, 40)) as pilot:
+            main = app.screen
+            endpoints = main.pane("endpoint")
+            await until(pilot, lambda: endpoints.error is not None, what="AccessDenied")
+            err = endpoints.error
+            assert err.is_access_denied and err.request_id
+            shown = screen_text(app)
+            assert err.code in shown and "ListEndpoints" in shown and err.request_id in shown
+            await pilot.press("2")
+            training = main.pane("training")
+            await until(pilot, lambda: "llama3-ft-multinode" in training.table)
+            assert training.error is None
+            assert "AccessDenied" not in screen_text(app)
+    finally:
+        sandbox.disable_iam_auth()
