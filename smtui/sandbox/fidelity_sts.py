@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 _PATTERN = re.compile(r"[\w+=,.@-]*\Z")
 _original: Any = None
@@ -47,7 +48,7 @@ def _caller_key(headers: Any) -> str:
 
 def assume_role(self: Any) -> Any:
     """The patched ``TokenResponse.assume_role``."""
-    from moto.sts.exceptions import STSClientError, STSValidationError
+    from moto.sts.exceptions import STSValidationError
 
     from smtui.sandbox.recorder import current
 
@@ -61,10 +62,13 @@ def assume_role(self: Any) -> Any:
     if recorder is not None:
         inherited = recorder.identity(_caller_key(self.headers)).source_identity
     if inherited and requested and requested != inherited:
-        raise STSClientError(
-            "AccessDenied",
-            f"The source identity of this session is '{inherited}' and cannot be changed to '{requested}'.",
-        )
+        # answered directly: AccessDenied is not an error shape of the STS model, which moto would warn about
+        message = escape(f"The source identity of this session is '{inherited}' and cannot be changed "
+                         f"to '{requested}'.")
+        body = ('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+                f"<Code>AccessDenied</Code><Message>{message}</Message></Error><RequestId></RequestId>"
+                "</ErrorResponse>")
+        return body, {"status": 403, "Content-Type": "text/xml"}
     result = _original(self)
     source_identity = inherited or requested
     if source_identity and isinstance(result.result, dict):

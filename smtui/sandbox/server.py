@@ -124,7 +124,9 @@ class Sandbox:
         self._server = make_server("127.0.0.1", self.port, self._middleware, threaded=True,
                                    request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="smtui-sandbox", daemon=True)
+        # a short poll interval keeps stop() and restart() quick
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="smtui-sandbox", daemon=True)
         self._thread.start()
 
     def _shutdown(self) -> None:
