@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import threading
 import time
 import uuid
@@ -23,6 +24,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from smtui.sandbox.recorder import Recorder, serving
+
+log = logging.getLogger(__name__)
 
 #: SigV4 signing names that differ from the client name
 _SIGNING_TO_CLIENT = {"monitoring": "cloudwatch"}
@@ -229,17 +232,20 @@ class SandboxMiddleware:
                 body, request_id, service, operation, region, request_body)
             status = 400
 
-        if service == "sagemaker":
-            event = self.recorder.record_sagemaker(
-                operation=operation, access_key=key, region=region, source_ip=ip,
-                user_agent=environ.get("HTTP_USER_AGENT", ""), request_body=request_body, status=status,
-                response_body=body, request_id=request_id)
-            error = error or event.get("errorCode")
-        elif record and form is not None:
-            event = self.recorder.record_assume_role(
-                access_key=key, region=region, source_ip=ip, user_agent=environ.get("HTTP_USER_AGENT", ""),
-                params=form, status=status, response_body=body, request_id=request_id)
-            error = error or event.get("errorCode")
+        try:  # recording must never cost the caller its answer
+            if service == "sagemaker":
+                event = self.recorder.record_sagemaker(
+                    operation=operation, access_key=key, region=region, source_ip=ip,
+                    user_agent=environ.get("HTTP_USER_AGENT", ""), request_body=request_body, status=status,
+                    response_body=body, request_id=request_id)
+                error = error or event.get("errorCode")
+            elif record and form is not None:
+                event = self.recorder.record_assume_role(
+                    access_key=key, region=region, source_ip=ip, user_agent=environ.get("HTTP_USER_AGENT", ""),
+                    params=form, status=status, response_body=body, request_id=request_id)
+                error = error or event.get("errorCode")
+        except Exception:
+            log.exception("could not record %s.%s in CloudTrail", service, operation)
 
         self.requests.append(RequestRecord(wall, service, operation, key, status, error, ip, now))
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"]

@@ -228,6 +228,17 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         event = [e for e in _events(sandbox, eventName="ListEndpoints")
                  if (e.get("userIdentity") or {}).get("userName") == user][-1]
         assert event["errorCode"] == "AccessDeniedException"
+        # unknown keys and wrong secrets get the JSON-protocol codes too
+        stranger = sb.boto3_client("logs", aws_access_key_id="AKIANOSUCHKEY0000000", aws_secret_access_key="x")
+        with pytest.raises(ClientError) as unknown:
+            stranger.describe_log_groups()
+        assert unknown.value.response["Error"]["Code"] == "UnrecognizedClientException"
+        assert unknown.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        forger = sb.boto3_client("sagemaker", aws_access_key_id=creds["aws_access_key_id"],
+                                 aws_secret_access_key="wrong")
+        with pytest.raises(ClientError) as forged:
+            forger.list_training_jobs()
+        assert forged.value.response["Error"]["Code"] == "InvalidSignatureException"
         # the admin key keeps working while IAM is enforced
         assert "TrainingJobSummaries" in sb.boto3_client("sagemaker").list_training_jobs(MaxResults=1)
     finally:
