@@ -188,3 +188,150 @@ async def test_metrics_for_jobs_and_endpoints(aws):
 
 def test_kinds_in_the_registry_cover_the_scenario():
     assert set(BY_KEY) == {"endpoint", "training", "processing", "transform"}
+
+
+# ---------------------------------------------------------------- the driver
+
+
+async def test_driver_tick_moves_a_job_through_its_life_and_appends_events(sandbox, aws):
+    import uuid
+
+    from smtui.sandbox import fidelity_sagemaker as fsm
+    from smtui.sandbox.driver import PHASE_TICKS, ScenarioDriver
+
+    name = f"drv-{uuid.uuid4().hex[:8]}"
+    ep_name = f"drv-ep-{uuid.uuid4().hex[:8]}"
+    sm = sandbox.boto3_client("sagemaker")
+    sm.create_training_job(
+        TrainingJobName=name, RoleArn=sc.ROLE_ARN,
+        AlgorithmSpecification={"TrainingImage": sc.IMAGES["xgb"], "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": "s3://bucket/out/"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 30},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600})
+    sm.create_model(ModelName=ep_name, ExecutionRoleArn=sc.ROLE_ARN, PrimaryContainer={"Image": sc.IMAGES["xgb"]})
+    sm.create_endpoint_config(EndpointConfigName=ep_name, ProductionVariants=[
+        {"VariantName": "AllTraffic", "ModelName": ep_name, "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}])
+    sm.create_endpoint(EndpointName=ep_name, EndpointConfigName=ep_name)
+    fsm.set_status("training", name, "InProgress", SecondaryStatus="Starting", SecondaryStatusTransitions=[
+        {"Status": "Starting", "StartTime": dt.datetime.now(dt.UTC), "StatusMessage": "Preparing"}])
+    fsm.set_status("endpoint", ep_name, "Creating")
+    state = sc.ScenarioState(seeded_at=dt.datetime.now(dt.UTC), identities={})
+    state.runs[("training", name)] = sc.Run("training", name, sc.TRAINING_GROUP, [], [f"{name}/algo-1", f"{name}/algo-2"],
+                                            TRAINING.metrics_namespace, "llm", total_steps=5, phase="Starting")
+    state.endpoints[ep_name] = sc.LiveEndpoint(ep_name, {"AllTraffic": ("i-0123456789abcdef0",)}, {},
+                                               ticks_to_in_service=3)
+    driver = ScenarioDriver(sandbox, state, spawn_every=0)
+    try:
+        async def job():
+            return await aws.call("sagemaker", "describe_training_job", TrainingJobName=name)
+
+        async def streams():
+            got = await aws.call("logs", "describe_log_streams", logGroupName=sc.TRAINING_GROUP,
+                                 logStreamNamePrefix=TRAINING.stream_prefix(name))
+            return [s["logStreamName"] for s in got["logStreams"]]
+
+        for _ in range(PHASE_TICKS["Starting"]):
+            driver.tick()
+        assert (await job())["SecondaryStatus"] == "Downloading"
+        assert await streams() == []  # streams appear when the container starts, as on SageMaker
+        ep = await aws.call("sagemaker", "describe_endpoint", EndpointName=ep_name)
+        assert ep["EndpointStatus"] == "InService"
+        for _ in range(PHASE_TICKS["Downloading"] + 2):
+            driver.tick()
+        desc = await job()
+        assert desc["TrainingJobStatus"] == "InProgress" and desc["SecondaryStatus"] == "Training"
+        assert [t["Status"] for t in desc["SecondaryStatusTransitions"]] == ["Starting", "Downloading", "Training"]
+        names = await streams()
+        assert [TRAINING.source_label(name, s) for s in sorted(names)] == ["algo-1", "algo-2"]
+        first = await aws.call("logs", "get_log_events", logGroupName=sc.TRAINING_GROUP, logStreamName=sorted(names)[0],
+                               startFromHead=True)
+        driver.tick()
+        second = await aws.call("logs", "get_log_events", logGroupName=sc.TRAINING_GROUP,
+                                logStreamName=sorted(names)[0], startFromHead=True)
+        assert len(second["events"]) > len(first["events"])
+        assert "'loss': " in second["events"][-1]["message"]
+        for _ in range(10):
+            driver.tick()
+        desc = await job()
+        assert desc["TrainingJobStatus"] == "Completed" and desc["SecondaryStatus"] == "Completed"
+        assert [t["Status"] for t in desc["SecondaryStatusTransitions"]][-2:] == ["Uploading", "Completed"]
+        assert desc["TrainingTimeInSeconds"] >= 0 and "TrainingEndTime" in desc
+        assert ("training", name) not in state.runs
+        ep_streams = await aws.call("logs", "describe_log_streams", logGroupName=ENDPOINT.log_group(ep_name))
+        assert [s["logStreamName"] for s in ep_streams["logStreams"]] == ["AllTraffic/i-0123456789abcdef0"]
+    finally:
+        fsm.delete("training", name)
+        fsm.delete("endpoint", ep_name)
+
+
+async def test_driver_on_the_default_scenario_keeps_the_multi_node_job_writing(sandbox, aws):
+    from smtui.sandbox.driver import ScenarioDriver
+
+    run = sandbox.scenario.runs[("training", sc.MULTI_NODE_JOB)]
+    assert run.total_steps - run.step >= 1800  # 30+ minutes of demo at one tick a second
+
+    async def sizes():
+        got = await aws.call("logs", "describe_log_streams", logGroupName=sc.TRAINING_GROUP,
+                             logStreamNamePrefix=f"{sc.MULTI_NODE_JOB}/")
+        return {s["logStreamName"]: s["storedBytes"] for s in got["logStreams"]}
+
+    before = await sizes()
+    ScenarioDriver(sandbox, spawn_every=0).tick()
+    after = await sizes()
+    assert set(after) == set(before) and all(after[s] > before[s] for s in before)
+    desc = await aws.call("sagemaker", "describe_training_job", TrainingJobName=sc.MULTI_NODE_JOB)
+    assert desc["TrainingJobStatus"] == "InProgress"
+
+
+async def test_driver_thread_spawns_jobs_recorded_in_cloudtrail_as_their_owners(sandbox, aws):
+    import asyncio
+    import json
+    import time
+
+    from smtui.sandbox import fidelity_sagemaker as fsm
+    from smtui.sandbox.driver import ScenarioDriver
+
+    state = sc.ScenarioState(seeded_at=dt.datetime.now(dt.UTC), identities=sandbox.scenario.identities)
+    driver = ScenarioDriver(sandbox, state, spawn_every=1).start(interval=0.01)
+    try:
+        deadline = time.monotonic() + 10
+        while len(driver.spawned) < 3 and time.monotonic() < deadline:  # noqa: ASYNC110 - another thread
+            await asyncio.sleep(0.02)
+    finally:
+        driver.stop()
+    try:
+        assert not driver.running and driver.errors == 0
+        alice_job, bob_job, ci_job = driver.spawned[:3]
+        got = await aws.call("cloudtrail", "lookup_events", MaxResults=50, LookupAttributes=[
+            {"AttributeKey": "EventName", "AttributeValue": "CreateTrainingJob"}])
+        who = {}
+        for event in got["Events"]:
+            record = json.loads(event["CloudTrailEvent"])
+            ctx = record["userIdentity"].get("sessionContext", {})
+            job = record["requestParameters"].get("trainingJobName")
+            who.setdefault(job, (record["userIdentity"]["arn"].rsplit("/", 1)[-1], ctx.get("sourceIdentity")))
+        assert who[alice_job] == ("alice", "alice")
+        assert who[bob_job] == ("bob", "bob")
+        assert who[ci_job] == (sc.CI_SESSION_NAME, None)
+    finally:
+        for name in driver.spawned:
+            fsm.delete("training", name)
+
+
+async def test_cloudtrail_records_each_create_at_its_creation_time_and_by_its_owner(aws):
+    import json
+
+    records = {}
+    async for page in aws.pages("cloudtrail", "lookup_events", LookupAttributes=[
+            {"AttributeKey": "EventName", "AttributeValue": "CreateTrainingJob"}]):
+        for event in page["Events"]:
+            record = json.loads(event["CloudTrailEvent"])
+            records.setdefault(record["requestParameters"].get("trainingJobName"), (event, record))
+    nightly = sc.nightly_names()
+    for name, user, source in ((sc.COMPLETED_JOB, "bob", "bob"), (sc.MULTI_NODE_JOB, "alice", "alice"),
+                               (nightly[-1], sc.CI_SESSION_NAME, None)):
+        event, record = records[name]
+        desc = await aws.call("sagemaker", "describe_training_job", TrainingJobName=name)
+        assert abs((event["EventTime"] - desc["CreationTime"]).total_seconds()) < 2
+        assert record["userIdentity"]["arn"].rsplit("/", 1)[-1] == user
+        assert record["userIdentity"].get("sessionContext", {}).get("sourceIdentity") == source
