@@ -197,7 +197,7 @@ class SandboxMiddleware:
                                    str(uuid.uuid4()))
 
         record = service == "sagemaker" or (service == "sts" and operation == "AssumeRole")
-        rewrite = self.iam and service in JSON_SERVICES
+        rewrite = service in JSON_SERVICES and (self.iam or _iam_enforced())
         if not record and not rewrite:
             def logging_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
                 self.requests.append(RequestRecord(wall, service, operation, key, int(status[:3]), None, ip, now))
@@ -269,6 +269,13 @@ class SandboxMiddleware:
         headers = [("Content-Type", _JSON_11), ("x-amzn-RequestId", request_id),
                    ("Content-Length", str(len(payload)))]
         return "400 Bad Request", headers, payload, new_code
+
+
+def _iam_enforced() -> bool:
+    """Whether moto authorises requests now (process-wide: any sandbox, or moto's own switch)."""
+    from moto import settings
+
+    return settings.INITIAL_NO_AUTH_ACTION_COUNT != float("inf")
 
 
 def denied_resource(service: str, operation: str, region: str, account_id: str, request_body: bytes) -> str:

@@ -99,8 +99,8 @@ class Sandbox:
                 from smtui.sandbox.scenario import seed_default
 
                 seed_default(self)
-            if self.iam:
-                self.enable_iam_auth()
+        if self.iam:
+            self.enable_iam_auth()
         if self.seed == "default" and self.driver is None:
             self._start_driver()
         self.set_throttle(self.throttle)
@@ -144,7 +144,7 @@ class Sandbox:
         if callable(stop):
             stop()
         self.driver = None
-        self.disable_iam_auth()
+        self._restore_iam_auth()
         self._shutdown()
 
     def restart(self, down_for: float = 0.0) -> Sandbox:
@@ -183,10 +183,11 @@ class Sandbox:
     # ------------------------------------------------------------------ IAM enforcement
     def enable_iam_auth(self) -> None:
         """Make moto authorise every request against IAM policies (process-wide, until
-        :meth:`disable_iam_auth` or :meth:`stop`). The admin key stays allowed everything, as the IAM
-        user ``sandbox-admin``."""
+        :meth:`disable_iam_auth` or :meth:`stop`; :meth:`start` turns it on again). The admin key stays
+        allowed everything, as the IAM user ``sandbox-admin``. Call it after seeding."""
         from moto import settings
 
+        self.iam = True
         self._ensure_admin_user()
         if self._iam_previous is None:
             self._iam_previous = settings.INITIAL_NO_AUTH_ACTION_COUNT
@@ -195,6 +196,11 @@ class Sandbox:
             self._middleware.iam = True
 
     def disable_iam_auth(self) -> None:
+        """Stop enforcing IAM: moto's setting goes back to what it was before :meth:`enable_iam_auth`."""
+        self.iam = False
+        self._restore_iam_auth()
+
+    def _restore_iam_auth(self) -> None:
         from moto import settings
 
         if self._iam_previous is not None:
