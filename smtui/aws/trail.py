@@ -1018,9 +1018,11 @@ class QueryStatus:
     via: str
     query_id: str = ""
     status: str = ""
-    scanned: int = 0
+    scanned: int = 0  # records scanned (Insights)
     matched: int = 0
     polls: int = 0
+    bytes_scanned: int = 0  # (Lake)
+    total: int = 0  # results the query found (Lake)
 
 
 async def lake_events(
@@ -1048,7 +1050,8 @@ async def lake_events(
         st.polls += 1
         st.status = clean(page.get("QueryStatus") or "")
         stats = page.get("QueryStatistics") or {}
-        st.scanned = int(stats.get("EventsScanned") or 0)
+        st.bytes_scanned = int(stats.get("BytesScanned") or 0)
+        st.total = int(stats.get("TotalResultsCount") or 0)
         if st.status in ("FAILED", "CANCELLED", "TIMED_OUT"):
             msg = clean(page.get("ErrorMessage") or f"the query ended {st.status}")
             raise QueryFailed(f"Query{st.status.title().replace('_', '')}", msg, operation="GetQueryResults",
