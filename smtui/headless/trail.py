@@ -1,16 +1,146 @@
-"""Headless `smtui trail` (placeholder until its issue lands)."""
+"""Headless ``smtui trail``: CloudTrail events filtered by sourceIdentity, printed for scripts and SSH.
+
+    smtui trail --source-identity alice --since 7d --json
+    smtui trail --no-source-identity --event-name CreateTrainingJob
+    smtui trail --resource xgb-churn-1 --since 30d
+    smtui trail --summary
+    smtui --trail-log-group aws-cloudtrail-logs trail --source-identity alice --since 90d
+
+Events are printed newest first, one per line (one JSON object per line with ``--json``), as they
+arrive. Progress goes to stderr when it is a terminal. Exit status: 0, 1 on an AWS error, 2 on bad
+arguments.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from smtui.aws import trail
+from smtui.aws.trail import NO_IDENTITY, EventFilter, IdentityIndex, TrailEvent, TrailQuery
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--source-identity", metavar="ID",
+                     help="only events of this sourceIdentity (a Studio user profile name)")
+    who.add_argument("--no-source-identity", action="store_true",
+                     help="only events without a sourceIdentity (CI roles, services, shared spaces)")
+    parser.add_argument("--event-name", metavar="NAME", help="only this event (exact, e.g. CreateTrainingJob); "
+                        "looked up on the server")
+    parser.add_argument("--resource", metavar="NAME", help="only events on this resource (ResourceName lookup, "
+                        "then the EventSource window matched by name)")
+    parser.add_argument("--since", default="24h", metavar="WHEN",
+                        help="start of the window: 24h, 7d, 90d ago, or an ISO time (default 24h; CloudTrail keeps 90d)")
+    parser.add_argument("--until", default="now", metavar="WHEN", help="end of the window (default now)")
+    parser.add_argument("--event-source", default=trail.SAGEMAKER_SOURCE, metavar="SOURCE",
+                        help="event source (default sagemaker.amazonaws.com; 'all' for every source)")
+    parser.add_argument("--mutating", action="store_true", help="only calls that change something")
+    parser.add_argument("--failed", action="store_true", help="only calls that failed")
+    parser.add_argument("--grep", metavar="TEXT", help="only events whose fields contain TEXT")
+    parser.add_argument("--summary", action="store_true",
+                        help="print the per-sourceIdentity summary instead of the events")
+    parser.add_argument("--limit", type=int, metavar="N", help="stop after scanning N events")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--trail-lake", metavar="EDS_ID", default=argparse.SUPPRESS,
+                        help="run the sourceIdentity filter in this CloudTrail Lake event data store")
+    parser.add_argument("--trail-log-group", metavar="NAME", default=argparse.SUPPRESS,
+                        help="run the sourceIdentity filter with Logs Insights on this log group (it receives the trail)")
 
 
-async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
-    sys.stderr.write("smtui trail: not available yet\n")
-    return 2
+def format_line(ev: TrailEvent) -> str:
+    """A tab-separated line: time, event, sourceIdentity, principal, resource, source IP, error, r/w, note."""
+    rw = "?" if ev.read_only is None else ("read" if ev.read_only else "write")
+    fields = [ev.time.isoformat() if ev.time else "?", ev.name, ev.source_identity or "-", ev.principal_label,
+              ev.resource or "-", ev.source_ip or "-", ev.error_code or "-", rw]
+    if ev.problem:
+        fields.append(f"[{ev.problem}]")
+    return "\t".join(fields)
+
+
+def _summary_lines(index: IdentityIndex, as_json: bool) -> list[str]:
+    out = []
+    for s in index.summaries():
+        if as_json:
+            out.append(json.dumps(s.to_json(), ensure_ascii=False))
+        else:
+            first = s.first.isoformat() if s.first else "?"
+            last = s.last.isoformat() if s.last else "?"
+            out.append(f"{s.label}\tcalls={s.calls}\tmutating={s.mutating}\tfailed={s.failed}\t"
+                       f"first={first}\tlast={last}\tactions={s.actions_text(20)}")
+    return out
+
+
+async def run(args: argparse.Namespace, aws: Any, settings: Any, out: TextIO | None = None,
+              err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    now = datetime.now(UTC)
+    try:
+        start = trail.parse_when(args.since, now=now)
+        end = trail.parse_when(args.until, now=now)
+        if end <= start:
+            raise ValueError("--until must be after --since")
+        if args.source_identity:
+            trail._check_identity(args.source_identity)
+    except ValueError as exc:
+        err.write(f"smtui trail: {exc}\n")
+        return 2
+    if end - start > trail.RETENTION:
+        start = end - trail.RETENTION
+        err.write("smtui trail: CloudTrail event history keeps 90 days; the window is cut to 90 days\n")
+    identity = NO_IDENTITY if args.no_source_identity else (args.source_identity or None)
+    source = None if args.event_source in ("all", "*", "") else args.event_source
+    flt = EventFilter(identity=identity, mutating_only=args.mutating, failed_only=args.failed,
+                      text=args.grep or "", event_name=args.event_name, resource=args.resource)
+    progress_tty = err.isatty()
+    index = IdentityIndex()
+    printed = 0
+
+    def emit(events: list[TrailEvent]) -> None:
+        nonlocal printed
+        for ev in events:
+            if not flt.matches(ev):
+                continue
+            index.add([ev])
+            printed += 1
+            if not args.summary:
+                out.write((json.dumps(ev.to_json(), ensure_ascii=False) if args.json else format_line(ev)) + "\n")
+        out.flush()
+
+    lake = getattr(args, "trail_lake", None)
+    log_group = getattr(args, "trail_log_group", None)
+    if lake or log_group:
+        kw: dict[str, Any] = dict(source_identity=identity, event_source=source, event_name=args.event_name)
+        if lake:
+            events = await trail.lake_events(aws, lake, start, end, **kw)
+        else:
+            events = await trail.insights_events(aws, log_group, start, end, **kw)
+        emit(events)
+    elif args.resource:
+        # two lookups (ResourceName, then the EventSource window): gathered, then printed newest first
+        found: list[TrailEvent] = []
+        async for new, progress, phase in trail.resource_history(aws, args.resource, start=start, end=end,
+                                                                 event_source=source, limit=args.limit):
+            found.extend(new)
+            if progress_tty:
+                err.write(f"\r{phase}: {progress.line()}\x1b[K")
+        found.sort(key=lambda e: e.time or start, reverse=True)
+        emit(found)
+    else:
+        query = TrailQuery(start=start, end=end, event_source=source, event_name=args.event_name)
+        async for kept, progress in trail.scan(aws, query, limit=args.limit):
+            emit(kept)
+            if progress_tty:
+                err.write(f"\r{progress.line()}\x1b[K")
+    if progress_tty:
+        err.write("\n")
+    if args.summary:
+        for line in _summary_lines(index, args.json):
+            out.write(line + "\n")
+    if not args.json and not args.summary and printed == 0:
+        err.write("smtui trail: no matching events in the window\n")
+    return 0
