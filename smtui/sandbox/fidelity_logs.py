@@ -18,8 +18,11 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
+import threading
+import weakref
 from typing import Any
 
 ORIGINALS: dict[str, Any] = {}
@@ -134,38 +137,67 @@ def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     else:
         streams = list(group.streams.values())
 
-    candidates: list[tuple[int, int, str, Any]] = []
-    for stream in streams:
-        sname = stream.log_stream_name
-        for ev in list(stream.events):
-            ts = ev.timestamp
-            if start is not None and ts < start:
-                continue
-            if end is not None and ts > end:
-                continue
-            if (ts, ev.event_id) <= after:
-                continue
-            candidates.append((ts, ev.event_id, sname, ev))
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    selected = None if len(streams) == len(group.streams) else {st.log_stream_name for st in streams}
+    index = _index(group)
+    lo = _first_after(index, max(after, (start, -1)) if start is not None else after)
 
     events: list[dict[str, Any]] = []
     scanned = 0
     last: tuple[int, int] | None = None
-    for ts, eid, sname, ev in candidates:
+    i = lo
+    n = len(index)
+    while i < n:
+        ts, eid, sname, ev = index[i]
+        if end is not None and ts > end:
+            i = n
+            break
         if len(events) >= limit or scanned >= SCAN_BUDGET:
             break
+        i += 1
+        if selected is not None and sname not in selected:
+            continue
         scanned += 1
         last = (ts, eid)
         if match(ev.message):
             events.append({"logStreamName": sname, "timestamp": ts, "message": ev.message,
                            "ingestionTime": ev.ingestion_time, "eventId": str(eid)})
+    more = i < n and (end is None or index[i][0] <= end)
     result: dict[str, Any] = {
         "events": events,
         "searchedLogStreams": [{"logStreamName": s.log_stream_name, "searchedCompletely": True} for s in streams],
     }
-    if last is not None and scanned < len(candidates):
+    if more and last is not None:
         result["nextToken"] = f"f1/{last[0]}/{last[1]}"
     return result
+
+
+_index_lock = threading.Lock()
+_indexes: weakref.WeakKeyDictionary[Any, tuple[tuple[tuple[str, int], ...], list[tuple[int, int, str, Any]]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _index(group: Any) -> list[tuple[int, int, str, Any]]:
+    """Every event of ``group`` as (timestamp, eventId, stream, event), sorted: built once per change.
+
+    FilterLogEvents pages through it by bisection, so paging through a large group costs one sort
+    instead of one per page. Appends (the driver writes every second) rebuild it on the next call.
+    """
+    version = tuple((name, len(stream.events)) for name, stream in list(group.streams.items()))
+    with _index_lock:
+        cached = _indexes.get(group)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+    rows = [(ev.timestamp, ev.event_id, name, ev)
+            for name, stream in list(group.streams.items()) for ev in list(stream.events)]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    with _index_lock:
+        _indexes[group] = (version, rows)
+    return rows
+
+
+def _first_after(index: list[tuple[int, int, str, Any]], key: tuple[int, int]) -> int:
+    """The position of the first row whose (timestamp, eventId) is greater than ``key``."""
+    return bisect.bisect_right(index, key, key=lambda r: (r[0], r[1]))
 
 
 def _response_filter_log_events(self: Any) -> str:
