@@ -48,6 +48,8 @@ class SmtuiApp(App[None]):
         self.demo = demo
         self.aws: AwsSession | None = aws
         self.sandbox = sandbox
+        #: command-line options that panes read (the audit pane: ``trail_lake``, ``trail_log_group``)
+        self.options: dict[str, Any] = {}
         self._owns_sandbox = False
         self._aws_ready = asyncio.Event()
         self.connect_error: str | None = None

@@ -38,6 +38,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="run against a built-in local sandbox account (needs "
                    "the demo extra: pip install 'smtui[demo]')")
     p.add_argument("--debug-log", metavar="FILE", help="write smtui's own debug log here (never credentials)")
+    p.add_argument("--trail-lake", metavar="EDS_ID", help="audit: run the sourceIdentity filter server-side in "
+                   "this CloudTrail Lake event data store")
+    p.add_argument("--trail-log-group", metavar="NAME", help="audit: run the sourceIdentity filter server-side "
+                   "with Logs Insights on this CloudWatch Logs group that receives the trail")
     p.add_argument("--version", action="version", version=f"smtui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     from smtui.headless import register
@@ -127,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     from smtui.app import SmtuiApp
 
     app = SmtuiApp(settings=settings, target=target, demo=args.demo)
+    app.options.update(trail_lake=args.trail_lake, trail_log_group=args.trail_log_group)
     app.run()
     return app.return_code or 0
 
