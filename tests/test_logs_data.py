@@ -213,10 +213,6 @@ async def test_polling_source_backs_off_with_a_notice_and_carries_on(sandbox, aw
 
 
 async def test_invalid_filter_pattern_is_an_aws_error(sandbox, aws):
-    from smtui.sandbox import fidelity_logs
-
-    if not hasattr(fidelity_logs, "filter_log_events") and "pattern" not in (fidelity_logs.__doc__ or "").lower():
-        pytest.xfail("moto 5.2.5 accepts any pattern; the sandbox's FilterLogEvents patch rejects bad ones")
     logs = ResourceLogs(aws, TRAINING, uid("pattern"), pattern='{ $.level = "error"')
     with pytest.raises(AwsError) as info:
         await collect(logs.filter_pages(start_ms=now_ms() - 1000))

@@ -320,10 +320,11 @@ class PollingSource:
 
     def __init__(self, logs: ResourceLogs, start_ms: int, *, deduper: Deduper | None = None,
                  interval: float = POLL_INTERVAL, min_overlap_ms: int = MIN_OVERLAP_MS,
-                 notice: Notice | None = None) -> None:
+                 notice: Notice | None = None, floor_ms: int | None = None) -> None:
         self.logs = logs
         self.newest = start_ms
-        self.floor = start_ms - min_overlap_ms
+        #: polls never start before this (events before it were shown, or are not wanted)
+        self.floor = start_ms - min_overlap_ms if floor_ms is None else floor_ms
         self.dedupe = deduper or Deduper()
         self.interval = interval
         self.min_overlap = min_overlap_ms
@@ -389,9 +390,10 @@ class LiveTailSource:
     """
 
     def __init__(self, logs: ResourceLogs, start_ms: int, *, deduper: Deduper | None = None,
-                 notice: Notice | None = None, min_session_s: float = 5.0) -> None:
+                 notice: Notice | None = None, min_session_s: float = 5.0, floor_ms: int | None = None) -> None:
         self.logs = logs
         self.start_ms = start_ms
+        self.floor = start_ms - MIN_OVERLAP_MS if floor_ms is None else floor_ms
         self.newest = start_ms
         self.dedupe = deduper or Deduper()
         self.notice = notice or logs.notice
@@ -417,7 +419,7 @@ class LiveTailSource:
                 continue
             e = LogEvent(int(r.get("timestamp") or 0), r.get("message") or "", stream, logs.label(stream),
                          int(r.get("ingestionTime") or 0))
-            if e.timestamp >= self.start_ms - MIN_OVERLAP_MS and self.dedupe.admit(e):
+            if e.timestamp >= self.floor and self.dedupe.admit(e):
                 out.append(e)
         out.sort(key=_ts)
         return out
@@ -618,14 +620,15 @@ class ResourceLogs:
 
     # ------------------------------------------------------------------ follow
     def follow(self, start_ms: int, *, live_tail: bool | None = None, deduper: Deduper | None = None,
-               interval: float = POLL_INTERVAL) -> LogSource:
+               interval: float = POLL_INTERVAL, floor_ms: int | None = None) -> LogSource:
         """A source of new events from ``start_ms``: Live Tail on real AWS, polling against a custom endpoint
-        (the sandbox), unless ``live_tail`` says which."""
+        (the sandbox), unless ``live_tail`` says which. Events before ``floor_ms`` (default: ``start_ms``
+        less the overlap) are never delivered."""
         if live_tail is None:
             live_tail = prefers_live_tail(self.aws)
         if live_tail:
-            return LiveTailSource(self, start_ms, deduper=deduper)
-        return PollingSource(self, start_ms, deduper=deduper, interval=interval)
+            return LiveTailSource(self, start_ms, deduper=deduper, floor_ms=floor_ms)
+        return PollingSource(self, start_ms, deduper=deduper, interval=interval, floor_ms=floor_ms)
 
 
 def prefers_live_tail(aws: Any) -> bool:
