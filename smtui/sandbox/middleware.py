@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from smtui.sandbox.recorder import Recorder, serving
+from smtui.sandbox.recorder import Recorder, for_account, serving
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,8 @@ def _is_form(environ: dict[str, Any]) -> bool:
 
 class SandboxMiddleware:
     """Wraps moto's WSGI app. State shared with :class:`~smtui.sandbox.server.Sandbox`:
-    ``requests`` (the bounded request log), ``recorder``, and the ``throttle`` and ``iam`` switches."""
+    ``requests`` (the bounded request log), ``recorder`` (of the sandbox's region; calls signed for
+    another region are recorded in that region's recorder), and the ``throttle`` and ``iam`` switches."""
 
     def __init__(self, app: Callable[..., Any], *, recorder: Recorder, requests: deque[RequestRecord],
                  region: str, account_id: str, throttle: bool = False) -> None:
@@ -198,12 +199,13 @@ class SandboxMiddleware:
 
         record = service == "sagemaker" or (service == "sts" and operation == "AssumeRole")
         rewrite = service in JSON_SERVICES and (self.iam or _iam_enforced())
+        recorder = self.recorder if region == self.region else for_account(self.account_id, region)
         if not record and not rewrite:
             def logging_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
                 self.requests.append(RequestRecord(wall, service, operation, key, int(status[:3]), None, ip, now))
                 return start_response(status, headers, exc_info)
 
-            with serving(self.recorder):
+            with serving(recorder):
                 return self.app(environ, logging_start_response)
 
         request_body = _read_body(environ) if (service == "sagemaker" or rewrite) else b""
@@ -213,7 +215,7 @@ class SandboxMiddleware:
             captured["status"], captured["headers"] = status, headers
             return captured.setdefault("chunks", []).append
 
-        with serving(self.recorder):
+        with serving(recorder):
             result = self.app(environ, capturing_start_response)
             try:
                 body = b"".join([*captured.get("chunks", []), *result])
@@ -234,13 +236,13 @@ class SandboxMiddleware:
 
         try:  # recording must never cost the caller its answer
             if service == "sagemaker":
-                event = self.recorder.record_sagemaker(
+                event = recorder.record_sagemaker(
                     operation=operation, access_key=key, region=region, source_ip=ip,
                     user_agent=environ.get("HTTP_USER_AGENT", ""), request_body=request_body, status=status,
                     response_body=body, request_id=request_id)
                 error = error or event.get("errorCode")
             elif record and form is not None:
-                event = self.recorder.record_assume_role(
+                event = recorder.record_assume_role(
                     access_key=key, region=region, source_ip=ip, user_agent=environ.get("HTTP_USER_AGENT", ""),
                     params=form, status=status, response_body=body, request_id=request_id)
                 error = error or event.get("errorCode")

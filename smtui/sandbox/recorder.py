@@ -169,7 +169,8 @@ class Recorder:
     - :meth:`clear`: forget every event (identities are kept).
     """
 
-    def __init__(self, account_id: str, region: str, *, max_events: int = 200_000) -> None:
+    def __init__(self, account_id: str, region: str, *, max_events: int = 200_000,
+                 identities: dict[str, Identity] | None = None) -> None:
         self.account_id = account_id
         self.region = region
         self.max_events = max_events
@@ -178,7 +179,8 @@ class Recorder:
         self._seq = 0
         self._lock = threading.RLock()
         self._when: list[datetime] = []
-        self.identities: dict[str, Identity] = {}
+        #: access key -> identity; shared by the recorders of one account (IAM is global)
+        self.identities: dict[str, Identity] = {} if identities is None else identities
         self._sorted: list[tuple[float, int, int]] | None = None  # (ts, seq, index) newest first
 
     # ------------------------------------------------------------------ identities
@@ -466,17 +468,23 @@ def moto_identity(access_key: str, account_id: str) -> Identity | None:
 
 # ---------------------------------------------------------------------- one recorder per account and region
 _recorders: dict[tuple[str, str], Recorder] = {}
+_identities: dict[str, dict[str, Identity]] = {}
 _recorders_lock = threading.Lock()
 _local = threading.local()
 
 
 def for_account(account_id: str, region: str) -> Recorder:
     """The process's recorder for an account and region. moto's state is process-wide, so is its
-    CloudTrail: every :class:`Sandbox` of the process on that account and region shares it."""
+    CloudTrail: every :class:`Sandbox` of the process shares it. Like CloudTrail's event history it
+    is regional (a call is recorded in the region it was signed for); identities are account-wide."""
+    found = _recorders.get((account_id, region))
+    if found is not None:
+        return found
     with _recorders_lock:
         found = _recorders.get((account_id, region))
         if found is None:
-            found = _recorders[(account_id, region)] = Recorder(account_id, region)
+            identities = _identities.setdefault(account_id, {})
+            found = _recorders[(account_id, region)] = Recorder(account_id, region, identities=identities)
         return found
 
 

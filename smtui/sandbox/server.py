@@ -163,6 +163,10 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def recorder_for(self, region: str) -> Recorder:
+        """The CloudTrail recorder of another region (calls signed for it are recorded there)."""
+        return _recorder.for_account(ACCOUNT_ID, region)
+
     # ------------------------------------------------------------------ throttling and the request log
     def set_throttle(self, on: bool) -> None:
         """Answer ThrottlingException above the real quotas (on) or never (off). Buckets start full."""

@@ -1,5 +1,8 @@
 """The sandbox server: request log, CloudTrail recording of SageMaker calls, restart, IAM enforcement
-with AWS's AccessDenied shape. Everything goes over HTTP on 127.0.0.1."""
+with AWS's AccessDenied shape. Everything goes over HTTP on 127.0.0.1.
+
+Tests that create resources or records do it in other regions than the shared sandbox's us-east-1
+(moto's state and CloudTrail are regional), so the seeded account other tests look at stays as seeded."""
 
 from __future__ import annotations
 
@@ -16,6 +19,15 @@ from smtui.sandbox.server import ACCOUNT_ID, ADMIN_KEY
 
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerExecutionRole"
+WEST = "eu-west-1"
+
+
+@pytest.fixture(scope="module")
+def west():
+    """A sandbox on eu-west-1, for tests that create jobs and CloudTrail records."""
+    sb = Sandbox(seed="empty", driver=False, region=WEST).start()
+    yield sb
+    sb.stop()
 
 
 def _unique(prefix: str) -> str:
@@ -68,11 +80,11 @@ def test_identify_reads_the_cbor_operation_path():
 
 
 # ---------------------------------------------------------------------- CloudTrail records
-def test_create_training_job_is_recorded_like_cloudtrail(sandbox):
+def test_create_training_job_is_recorded_like_cloudtrail(west):
     name = _unique("rec")
-    sm = sandbox.boto3_client("sagemaker")
+    sm = west.boto3_client("sagemaker")
     arn = _create_job(sm, name)["TrainingJobArn"]
-    (event,) = _events(sandbox, eventName="CreateTrainingJob", responseElements={"trainingJobArn": arn})
+    (event,) = _events(west, eventName="CreateTrainingJob", responseElements={"trainingJobArn": arn})
     assert event["eventVersion"] == "1.09"
     assert event["userIdentity"] == {
         "type": "IAMUser",
@@ -86,7 +98,7 @@ def test_create_training_job_is_recorded_like_cloudtrail(sandbox):
     when = datetime.strptime(event["eventTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs(datetime.now(UTC) - when) < timedelta(minutes=1)
     assert event["eventSource"] == "sagemaker.amazonaws.com"
-    assert event["awsRegion"] == "us-east-1"
+    assert event["awsRegion"] == WEST
     assert event["sourceIPAddress"] == "127.0.0.1"
     # structure keys in lowerCamelCase as CloudTrail writes them; user-chosen map keys as sent
     params = event["requestParameters"]
@@ -104,49 +116,49 @@ def test_create_training_job_is_recorded_like_cloudtrail(sandbox):
     assert "errorCode" not in event
 
     sm.describe_training_job(TrainingJobName=name)
-    describe = [e for e in _events(sandbox, eventName="DescribeTrainingJob")
+    describe = [e for e in _events(west, eventName="DescribeTrainingJob")
                 if e.get("requestParameters") == {"trainingJobName": name}][-1]
     assert describe["readOnly"] is True
     assert describe["responseElements"] is None  # reads carry no response, as in AWS
 
 
-def test_failed_call_records_error_code_and_message(sandbox):
+def test_failed_call_records_error_code_and_message(west):
     name = _unique("missing")
     with pytest.raises(ClientError) as raised:
-        sandbox.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)
+        west.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)
     assert raised.value.response["Error"]["Code"] == "ValidationException"
-    event = [e for e in _events(sandbox, eventName="DescribeTrainingJob")
+    event = [e for e in _events(west, eventName="DescribeTrainingJob")
              if e.get("requestParameters") == {"trainingJobName": name}][-1]
     assert event["errorCode"] == "ValidationException"
     assert name in event["errorMessage"]
     assert event["responseElements"] is None
-    assert sandbox.requests[-1].error == "ValidationException"
+    assert west.requests[-1].error == "ValidationException"
 
 
-def test_user_agent_is_kept_raw(sandbox):
+def test_user_agent_is_kept_raw(west):
     import boto3
     from botocore.config import Config
 
     hostile = "evil\x1b[2J\x1b]0;pwned\x07agent"
-    sm = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=sandbox.url,
+    sm = boto3.client("sagemaker", region_name=WEST, endpoint_url=west.url,
                       aws_access_key_id=ADMIN_KEY, aws_secret_access_key="x",
                       config=Config(user_agent=hostile, retries={"total_max_attempts": 1}))
     name = _unique("ua")
     with pytest.raises(ClientError):
         sm.describe_training_job(TrainingJobName=name)
-    event = [e for e in _events(sandbox, eventName="DescribeTrainingJob")
+    event = [e for e in _events(west, eventName="DescribeTrainingJob")
              if e.get("requestParameters") == {"trainingJobName": name}][-1]
     assert event["userAgent"].startswith(hostile)
 
 
-def test_recorder_at_backdates_events_and_unknown_keys_are_unknown(sandbox):
+def test_recorder_at_backdates_events_and_unknown_keys_are_unknown(west):
     when = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3, hours=2)
     name = _unique("past")
-    with sandbox.recorder.at(when):
+    with west.recorder.at(when):
         with pytest.raises(ClientError):
-            sandbox.boto3_client("sagemaker", aws_access_key_id="AKIANOBODYKNOWS00000",
+            west.boto3_client("sagemaker", aws_access_key_id="AKIANOBODYKNOWS00000",
                                  aws_secret_access_key="x").describe_training_job(TrainingJobName=name)
-    event = [e for e in _events(sandbox, eventName="DescribeTrainingJob")
+    event = [e for e in _events(west, eventName="DescribeTrainingJob")
              if e.get("requestParameters") == {"trainingJobName": name}][-1]
     assert event["eventTime"] == when.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert event["userIdentity"]["userName"] == "unknown"
@@ -163,7 +175,7 @@ def test_logs_calls_are_not_recorded(sandbox):
 def test_stop_start_and_restart_keep_port_and_data():
     from botocore.exceptions import EndpointConnectionError
 
-    sb = Sandbox(seed="empty", driver=False).start()
+    sb = Sandbox(seed="empty", driver=False, region="eu-west-3").start()
     try:
         port = sb.port
         name = _unique("restart")
@@ -172,7 +184,7 @@ def test_stop_start_and_restart_keep_port_and_data():
         import boto3
         from botocore.config import Config
 
-        once = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=sb.url, aws_access_key_id=ADMIN_KEY,
+        once = boto3.client("sagemaker", region_name=sb.region, endpoint_url=sb.url, aws_access_key_id=ADMIN_KEY,
                             aws_secret_access_key="x", config=Config(retries={"total_max_attempts": 1}))
         with pytest.raises(EndpointConnectionError):
             once.describe_training_job(TrainingJobName=name)
@@ -193,12 +205,13 @@ def test_unknown_seed_is_refused():
 
 # ---------------------------------------------------------------------- IAM enforcement
 async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
+    """IAM enforcement is process-wide while on: its own sandbox (eu-north-1), restored on stop."""
     from moto import settings
 
     from smtui.aws.session import AwsError, AwsSession
 
     before = settings.INITIAL_NO_AUTH_ACTION_COUNT
-    sb = Sandbox(seed="empty", driver=False, iam=True).start()
+    sb = Sandbox(seed="empty", driver=False, iam=True, region="eu-north-1").start()
     session = None
     try:
         user = _unique("reader")
@@ -217,7 +230,7 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         assert err.action == "logs:DescribeLogStreams"
         assert err.message == (
             f"User: arn:aws:iam::{ACCOUNT_ID}:user/{user} is not authorized to perform: logs:DescribeLogStreams "
-            f"on resource: arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:/aws/sagemaker/TrainingJobs:log-stream: "
+            f"on resource: arn:aws:logs:eu-north-1:{ACCOUNT_ID}:log-group:/aws/sagemaker/TrainingJobs:log-stream: "
             "because no identity-based policy allows the logs:DescribeLogStreams action"
         )
         assert err.is_access_denied
@@ -225,7 +238,7 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         with pytest.raises(AwsError) as denied:
             await session.call("sagemaker", "list_endpoints")
         assert denied.value.code == "AccessDeniedException"
-        event = [e for e in _events(sandbox, eventName="ListEndpoints")
+        event = [e for e in _events(sb, eventName="ListEndpoints")
                  if (e.get("userIdentity") or {}).get("userName") == user][-1]
         assert event["errorCode"] == "AccessDeniedException"
         # unknown keys and wrong secrets get the JSON-protocol codes too
@@ -247,8 +260,8 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         sb.stop()
     assert settings.INITIAL_NO_AUTH_ACTION_COUNT == before
     # the shared sandbox takes any key again
-    sandbox.boto3_client("sagemaker", aws_access_key_id="AKIAANYKEY0000000000",
-                         aws_secret_access_key="x").list_training_jobs(MaxResults=1)
+    sandbox.boto3_client("logs", aws_access_key_id="AKIAANYKEY0000000000",
+                         aws_secret_access_key="x").describe_log_groups(limit=1)
 
 
 # ---------------------------------------------------------------------- python -m smtui.sandbox

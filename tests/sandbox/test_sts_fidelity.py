@@ -1,6 +1,9 @@
 """STS AssumeRole SourceIdentity: moto alone drops it; the sandbox validates it, returns it, and
 CloudTrail records it in both documented places. End to end over HTTP: Studio credentials -> a
-SageMaker call through aiobotocore -> LookupEvents through smtui's AwsSession."""
+SageMaker call through aiobotocore -> LookupEvents through smtui's AwsSession.
+
+The sessions and records made here live in eu-west-2 (CloudTrail is regional), so the seeded
+us-east-1 history other tests read keeps only its own identities."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smtui.aws.session import AwsSession
+from smtui.sandbox import Sandbox
 from smtui.sandbox.fidelity_sts import validate
 from smtui.sandbox.server import ACCOUNT_ID
 
@@ -18,6 +22,21 @@ from ._moto_alone import moto_alone
 
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerExecutionRole"
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    """This module's own sandbox, on eu-west-2 (shadows the shared one)."""
+    sb = Sandbox(seed="empty", driver=False, region="eu-west-2").start()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
+async def aws(sandbox):
+    session = AwsSession(sandbox.target())
+    yield session
+    await session.close()
 
 
 def test_moto_alone_drops_and_does_not_validate_source_identity():
@@ -95,7 +114,7 @@ def test_one_character_source_identity_is_refused_by_the_server_too(sandbox):
     from botocore.config import Config
 
     # botocore checks the minimum length itself; switch that off to reach the server
-    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=sandbox.url, aws_access_key_id="AKIAX",
+    sts = boto3.client("sts", region_name=sandbox.region, endpoint_url=sandbox.url, aws_access_key_id="AKIAX",
                        aws_secret_access_key="x", config=Config(parameter_validation=False))
     with pytest.raises(ClientError) as raised:
         sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="carol", SourceIdentity="a")

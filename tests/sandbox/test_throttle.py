@@ -1,7 +1,8 @@
 """Throttling at AWS's quotas, answered as AWS does, and smtui's AwsSession riding it out.
 
-Each test starts its own ``Sandbox(throttle=True)`` (moto's state is shared with the session sandbox,
-the request log and the token buckets are not), so the shared sandbox never throttles other tests."""
+Each test starts its own ``Sandbox(throttle=True)`` on ap-southeast-2 (moto's state is shared with the
+session sandbox, but regional; the request log and the token buckets are per sandbox), so the shared
+sandbox never throttles other tests and its CloudTrail history is left alone."""
 
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from smtui.sandbox.server import ADMIN_KEY
 
 @pytest.fixture
 def throttled():
-    sb = Sandbox(seed="empty", driver=False, throttle=True).start()
+    sb = Sandbox(seed="empty", driver=False, throttle=True, region="ap-southeast-2").start()
     yield sb
     sb.stop()
 
 
 def _client(sb, service):
-    return boto3.client(service, region_name="us-east-1", endpoint_url=sb.url, aws_access_key_id=ADMIN_KEY,
+    return boto3.client(service, region_name=sb.region, endpoint_url=sb.url, aws_access_key_id=ADMIN_KEY,
                         aws_secret_access_key="x", config=Config(retries={"total_max_attempts": 1}))
 
 
@@ -66,7 +67,7 @@ def test_throttling_answer_is_what_aws_sends(throttled):
 
 
 def test_botocore_retries_a_throttle_by_itself(throttled):
-    ct = boto3.client("cloudtrail", region_name="us-east-1", endpoint_url=throttled.url, aws_access_key_id=ADMIN_KEY,
+    ct = boto3.client("cloudtrail", region_name=throttled.region, endpoint_url=throttled.url, aws_access_key_id=ADMIN_KEY,
                       aws_secret_access_key="x", config=Config(retries={"mode": "standard", "total_max_attempts": 5}))
     ct.lookup_events(MaxResults=1)
     answer = ct.lookup_events(MaxResults=1)  # throttled at first, then retried by botocore

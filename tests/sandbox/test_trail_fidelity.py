@@ -1,6 +1,9 @@
 """CloudTrail LookupEvents in the sandbox: moto alone cannot serve it; the patch serves the recorder's
 events with AWS's semantics (one attribute, time window, newest first, paging by opaque token).
-Calls go through smtui's AwsSession (aiobotocore) over HTTP."""
+Calls go through smtui's AwsSession (aiobotocore) over HTTP.
+
+The events injected here live in eu-central-1's event history (CloudTrail is regional), so the seeded
+us-east-1 history other tests read stays as seeded."""
 
 from __future__ import annotations
 
@@ -11,10 +14,26 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smtui.aws.errors import AwsError
-from smtui.sandbox import fidelity_trail
+from smtui.aws.session import AwsSession
+from smtui.sandbox import Sandbox, fidelity_trail
 from smtui.sandbox.recorder import Recorder, iso
 
 from ._moto_alone import moto_alone
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    """This module's own sandbox, on eu-central-1 (shadows the shared one)."""
+    sb = Sandbox(seed="empty", driver=False, region="eu-central-1").start()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
+async def aws(sandbox):
+    session = AwsSession(sandbox.target())
+    yield session
+    await session.close()
 
 
 def _source() -> str:
