@@ -299,3 +299,38 @@ def test_module_runs_standalone_and_stops_on_sigterm(tmp_path):
 
 def test_records_are_json_serialisable(sandbox):
     json.dumps(sandbox.recorder.events[-50:])
+
+
+# ---------------------------------------------------------------------- the recorder on its own
+def test_recorder_add_at_and_bounded_history():
+    from smtui.sandbox.recorder import Recorder, camel
+
+    rec = Recorder(ACCOUNT_ID, "us-east-1", max_events=20)
+    outer = datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC)
+    inner = datetime(2026, 11, 21, 9, 30, 0)  # naive means UTC
+    with rec.at(outer):
+        first = rec.add({"eventName": "A"})
+        with rec.at(inner):
+            second = rec.add({"eventName": "B"})
+        third = rec.add({"eventName": "C"})
+    assert [first["eventTime"], second["eventTime"], third["eventTime"]] == [
+        "2026-11-20T08:00:00Z", "2026-11-21T09:30:00Z", "2026-11-20T08:00:00Z"]
+    uuid.UUID(first["eventID"])
+    assert [r["eventName"] for _, _, r, _ in rec.snapshot()] == ["B", "C", "A"]  # newest first, ties: last first
+    for i in range(30):
+        rec.add({"eventName": f"N{i}"})
+    assert len(rec.events) <= 20 and rec.events[-1]["eventName"] == "N29"
+    rec.clear()
+    assert rec.events == [] and rec.snapshot() == []
+    assert camel({"TrainingJobName": "x", "Environment": {"MY_VAR": "1"}, "Tags": [{"Key": "k", "Value": "v"}]}) == {
+        "trainingJobName": "x", "environment": {"MY_VAR": "1"}, "tags": [{"key": "k", "value": "v"}]}
+
+
+def test_keys_of_iam_users_made_elsewhere_are_resolved_from_moto(west):
+    iam = west.boto3_client("iam")
+    name = _unique("made-elsewhere")
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    identity = west.recorder.identity(key["AccessKeyId"])
+    assert (identity.type, identity.name) == ("IAMUser", name)
+    assert identity.user_identity(key["AccessKeyId"])["arn"] == f"arn:aws:iam::{ACCOUNT_ID}:user/{name}"
