@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
+from xml.sax.saxutils import unescape
 
 from smtui.sandbox.recorder import Recorder, for_account, serving
 
@@ -259,8 +260,8 @@ class SandboxMiddleware:
                         request_body: bytes) -> tuple[str, list[tuple[str, str]], bytes, str]:
         """moto's XML 403 for a JSON-protocol service -> what AWS sends: HTTP 400 with a JSON error."""
         text = body.decode("utf-8", "replace")
-        code = _tag(text, "Code") or "AccessDenied"
-        message = _tag(text, "Message") or ""
+        code = unescape(_tag(text, "Code") or "AccessDenied")
+        message = unescape(_tag(text, "Message") or "")
         new_code = _ERROR_REWRITES.get(code, code)
         if code == "AccessDenied":
             action = message.rsplit("perform: ", 1)[-1].strip() if "perform: " in message else f"{service}:{operation}"

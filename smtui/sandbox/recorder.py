@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from xml.sax.saxutils import unescape
 
 #: SageMaker name parameters -> (CloudTrail resource type, ARN resource prefix)
 _SAGEMAKER_RESOURCES: dict[str, tuple[str, str]] = {
@@ -53,7 +54,9 @@ def _fake_id(prefix: str, seed: str) -> str:
 
 
 def iso(when: datetime) -> str:
-    """CloudTrail's eventTime: UTC, second precision, ``Z``."""
+    """CloudTrail's eventTime: UTC, second precision, ``Z`` (a naive datetime is taken as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -441,7 +444,7 @@ def _xml(text: str, tag: str) -> str | None:
         return None
     start += len(tag) + 2
     end = text.find(f"</{tag}>", start)
-    return text[start:end] if end >= 0 else None
+    return unescape(text[start:end]) if end >= 0 else None
 
 
 def moto_identity(access_key: str, account_id: str) -> Identity | None:
@@ -459,6 +462,7 @@ def moto_identity(access_key: str, account_id: str) -> Identity | None:
     with contextlib.suppress(Exception):
         for role in list(sts_backends[account_id]["aws"].assumed_roles):
             if role.access_key_id == access_key:
+                # moto keeps no creation time: assume the default one-hour session
                 return Identity.assumed_role(
                     role.role_arn, role.session_name, account_id,
                     source_identity=getattr(role, "source_identity", None),
