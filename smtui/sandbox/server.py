@@ -6,7 +6,9 @@ CloudTrail recording, AWS-shaped authorisation errors) with moto's responses pat
 differs from AWS (:mod:`smtui.sandbox.patches`).
 
 moto's backends are process-global: two ``Sandbox`` objects in one process share the same account
-(resources, IAM users) and so the same CloudTrail recorder; each has its own request log.
+(resources, IAM users) and so the same CloudTrail history (one recorder per region, like CloudTrail's
+event history); each has its own request log and throttling buckets. Tests that need an account of
+their own use another region.
 """
 
 from __future__ import annotations
