@@ -1,0 +1,206 @@
+"""The Audit pane and the per-resource history, driven with Pilot against the seeded sandbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList
+
+from smtui.app import SmtuiApp
+from smtui.aws import trail
+from smtui.aws.resources import TRAINING
+from smtui.screens.audit import AuditPane, ResourceTrailScreen
+from smtui.screens.event import EventScreen
+
+from .helpers import until
+
+
+class _AuditOnly(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield AuditPane(window=timedelta(days=30), id="audit")
+        yield Footer()
+
+
+class AuditApp(SmtuiApp):
+    """The real app with a screen that holds only the audit pane (the resource panes' loading is noise here)."""
+
+    def get_default_screen(self) -> Screen:
+        return _AuditOnly()
+
+
+def _screen_text(app) -> str:
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
+                      legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True))  # the top screen only
+    return console.export_text(styles=False)
+
+
+async def screen_text(pilot) -> str:
+    """The screen as plain text, line by line (what a user reads), once the screen has been drawn."""
+    for _ in range(100):
+        await pilot.pause()
+        try:
+            return _screen_text(pilot.app)
+        except TypeError:  # lines not rendered yet (a screen just pushed)
+            continue
+    raise AssertionError("the screen was never drawn")
+
+
+def truth(sandbox, days, pred):
+    start = datetime.now(UTC) - timedelta(days=days)
+    out = []
+    for rec in list(sandbox.recorder.events):
+        t = trail._parse_time(rec.get("eventTime"))
+        if rec.get("eventSource") == "sagemaker.amazonaws.com" and t and t >= start and pred(rec):
+            out.append(rec["eventID"])
+    return sorted(out)
+
+
+def check(shown, before, after):
+    """Exactly the events recorded before the app started, plus only matching ones it caused itself
+    (its own ListDomains/DescribeDomain calls are SageMaker calls, recorded too)."""
+    assert set(before) <= set(shown) <= set(after)
+    assert len(shown) == len(set(shown))
+
+
+def si(rec):
+    return ((rec.get("userIdentity") or {}).get("sessionContext") or {}).get("sourceIdentity")
+
+
+def identity_cells(pane: AuditPane) -> list[str]:
+    table = pane.table
+    return [table.get_row_at(i)[2].plain for i in range(table.row_count)]
+
+
+def shown_ids(pane: AuditPane) -> list[str]:
+    table = pane.table
+    return sorted(pane.events[int(k.value)].event_id for k in table.rows)
+
+
+async def pick(pilot, pane: AuditPane, option_id: str) -> None:
+    await pilot.press("i")
+    ol = pane.query_one("#audit-identities", OptionList)
+    assert ol.has_focus, pane.app.focused
+    target = ol.get_option_index(option_id)
+    await pilot.press("home")
+    for _ in range(target):
+        await pilot.press("down")
+    assert ol.highlighted_option.id == option_id
+    await pilot.press("enter")
+
+
+async def test_pick_an_identity_see_only_its_events_and_open_one(sandbox):
+    before = {k: truth(sandbox, 30, p) for k, p in (("all", lambda r: True), ("alice", lambda r: si(r) == "alice"),
+                                                    ("none", lambda r: not si(r)))}
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning,
+                    what="the scan to finish")
+        total = shown_ids(pane)
+        check(total, before["all"], truth(sandbox, 30, lambda r: True))
+        text = await screen_text(pilot)
+        assert "covered (100%)" in text and "done" in text
+        ol = pane.query_one("#audit-identities", OptionList)
+        ids = [ol.get_option_at_index(i).id for i in range(ol.option_count)]
+        assert {"all", "id:alice", "id:bob", "id:"} <= set(ids)
+
+        await pick(pilot, pane, "id:alice")
+        await until(pilot, lambda: pane.filter.identity == "alice", what="the identity filter")
+        check(shown_ids(pane), before["alice"], truth(sandbox, 30, lambda r: si(r) == "alice"))
+        assert set(identity_cells(pane)) == {"alice"}
+        assert "identity=alice" in await screen_text(pilot)
+
+        # enter opens the whole event, key fields on top
+        assert pane.table.has_focus
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, EventScreen), what="the event screen")
+        ev = app.screen.event
+        assert ev.source_identity == "alice"
+        shown = await screen_text(pilot)
+        for label in ("sourceIdentity", "who", "what", "when", "from where", "on what"):
+            assert label in shown
+        assert ev.event_id in shown and '"eventVersion"' in shown
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, EventScreen))
+
+        # the group without a sourceIdentity, typed as "-"
+        await pilot.press("I")
+        await pilot.press("minus", "enter")
+        await until(pilot, lambda: pane.filter.identity == trail.NO_IDENTITY)
+        check(shown_ids(pane), before["none"], truth(sandbox, 30, lambda r: not si(r)))
+        assert set(identity_cells(pane)) == {"(none)"}
+
+        # the summary view: one row per identity; enter on a row filters to it
+        await pilot.press("s")
+        summary = pane.query_one("#audit-summary", DataTable)
+        await until(pilot, lambda: summary.display and summary.row_count >= 3)
+        labels = [summary.get_row_at(i)[0].plain for i in range(summary.row_count)]
+        assert labels[-1] == "(no sourceIdentity)" and {"alice", "bob"} <= set(labels)
+        assert "CreateTrainingJob" in await screen_text(pilot)
+        await pilot.press("home", "enter")
+        await until(pilot, lambda: not summary.display and pane.filter.identity == labels[0])
+
+        # client-side toggles and clearing
+        await pilot.press("c")
+        await until(pilot, lambda: pane.filter == trail.EventFilter() and pane.table.row_count == len(total))
+
+
+async def test_event_name_filter_goes_to_the_server(sandbox):
+    before = truth(sandbox, 30, lambda r: r["eventName"] == "CreateEndpoint")
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
+        pane.table.focus()
+        await pilot.press("e")
+        for ch in "CreateEndpoint":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await until(pilot, lambda: pane.trail_query is not None and pane.trail_query.event_name == "CreateEndpoint"
+                    and pane.progress.done and not pane.scanning)
+        assert pane.trail_query.lookup_attribute() == ("EventName", "CreateEndpoint")
+        assert shown_ids(pane) == before
+        assert "EventName=CreateEndpoint" in await screen_text(pilot)
+
+
+async def test_domains_line_says_where_source_identity_is_off(sandbox):
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: len(pane.domains) >= 2, what="the domains")
+        await pilot.pause()
+        text = await screen_text(pilot)
+        assert "sourceIdentity on in 1 of 2 domains" in text
+        assert "cannot see this domain's users" in text and "d-legacy0beta" in text
+
+
+async def test_resource_history_screen_names_who_created_it(sandbox):
+    from smtui.sandbox import scenario
+
+    rec = next(r for r in sandbox.recorder.events
+               if r.get("eventName") == "CreateTrainingJob" and si(r) == "alice")
+    name = rec["requestParameters"]["trainingJobName"]
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        await app.get_aws()
+        screen = ResourceTrailScreen(TRAINING, name)
+        await app.push_screen(screen)
+        await until(pilot, lambda: not screen.scanning and screen.progress is not None
+                    and screen.progress.done and screen.phase == "EventSource", limit=20)
+        await pilot.pause()
+        assert any(e.event_id == rec["eventID"] for e in screen.events)
+        assert all(trail.names_resource(e, name) for e in screen.events)
+        text = await screen_text(pilot)
+        assert "created" in text and "by alice" in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, EventScreen))
+        await pilot.pause()
+        assert scenario.ACCOUNT_ID in await screen_text(pilot)
