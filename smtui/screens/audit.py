@@ -295,7 +295,7 @@ class AuditPane(Vertical):
 
         def on_status(st: trail.QueryStatus) -> None:
             progress.status = st.status
-            progress.scanned = st.scanned
+            progress.scanned = st.scanned or st.total  # Insights: records scanned; Lake: results found
             progress.matched = st.matched
             self._draw_progress()
 

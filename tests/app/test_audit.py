@@ -204,3 +204,32 @@ async def test_resource_history_screen_names_who_created_it(sandbox):
         await until(pilot, lambda: isinstance(app.screen, EventScreen))
         await pilot.pause()
         assert scenario.ACCOUNT_ID in await screen_text(pilot)
+
+
+async def test_server_side_insights_shows_the_same_table(sandbox):
+    """With --trail-log-group, picking an identity runs Logs Insights (the sandbox's real StartQuery and
+    GetQueryResults; moto ignores `filter`, so rows are checked again on the client)."""
+    import json
+    import uuid
+
+    group = f"/aws/cloudtrail/audit-{uuid.uuid4().hex[:6]}"
+    logs = sandbox.boto3_client("logs")
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="trail")
+    records = [r for r in list(sandbox.recorder.events) if r.get("eventSource") == "sagemaker.amazonaws.com"]
+    logs.put_log_events(logGroupName=group, logStreamName="trail", logEvents=sorted(
+        ({"timestamp": int(trail._parse_time(r["eventTime"]).timestamp() * 1000), "message": json.dumps(r)}
+         for r in records), key=lambda e: e["timestamp"]))
+    app = AuditApp(target=sandbox.target())
+    app.options["trail_log_group"] = group
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
+        assert pane.progress.via == "Logs Insights"
+        await pick(pilot, pane, "id:bob")
+        await until(pilot, lambda: pane.filter.identity == "bob" and pane.progress.done and not pane.scanning)
+        want = sorted(r["eventID"] for r in records if si(r) == "bob"
+                      and trail._parse_time(r["eventTime"]) >= datetime.now(UTC) - timedelta(days=30))
+        assert shown_ids(pane) == want
+        text = await screen_text(pilot)
+        assert "Logs Insights: Complete" in text and "server-side" in text
