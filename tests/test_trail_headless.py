@@ -81,3 +81,18 @@ async def test_bad_arguments_exit_2(aws):
     assert code == 2 and "not a time" in err
     code, _, err = await run(aws, "--source-identity", "a b;c")
     assert code == 2 and "not a sourceIdentity" in err
+
+
+def test_smtui_demo_trail_end_to_end():
+    """The installed command, as a user runs it over SSH: its own sandbox, JSON lines on stdout."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
+    proc = subprocess.run([sys.executable, "-m", "smtui", "--demo", "trail", "--source-identity", "alice",
+                           "--since", "30d", "--json"], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert rows and {r["sourceIdentity"] for r in rows} == {"alice"}
+    assert "CreateTrainingJob" in {r["eventName"] for r in rows}

@@ -233,3 +233,17 @@ async def test_server_side_insights_shows_the_same_table(sandbox):
         assert shown_ids(pane) == want
         text = await screen_text(pilot)
         assert "Logs Insights: Complete" in text and "server-side" in text
+
+
+async def test_an_aws_error_is_shown_in_the_pane_with_code_and_request_id(sandbox):
+    app = AuditApp(target=sandbox.target())
+    app.options["trail_log_group"] = "/no/such/trail-group"
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.last_error is not None and not pane.scanning, what="the error")
+        err = pane.last_error
+        text = await screen_text(pilot)
+        assert err.code in text and f"request id {err.request_id}" in text and "StartQuery" in text
+        assert "stopped:" in text
+        # the rest keeps working: the domains line still loads
+        await until(pilot, lambda: len(pane.domains) >= 2)
