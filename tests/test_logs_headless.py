@@ -94,7 +94,7 @@ async def test_bad_arguments(aws, capsys):
     rc, _, err = await run_logs(aws, capsys, "notebooks", "x")
     assert rc == 2 and "unknown kind" in err
     rc, _, err = await run_logs(aws, capsys, "training", "no-such-job-xyz", "--since", "sometime")
-    assert rc == 1  # the job is checked first
+    assert rc == 2 and "not a time" in err
 
 
 async def test_since_parses_and_limits(sandbox, aws, capsys):

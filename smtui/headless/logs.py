@@ -8,6 +8,7 @@ timestamp order, each line prefixed by its timestamp and short source label; ``-
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -49,10 +50,15 @@ class _Printer:
         self.colour = (not args.json and out.isatty() and not os.environ.get("NO_COLOR"))
         self.palette: dict[str, str] = {}
         self._sec: dict[int, str] = {}
+        self._last_sec = -1
+        self._last_head = ""
+        self._zone = "Z" if args.timestamps == "utc" else ""
         self.lines = 0
 
     def _stamp(self, ms: int) -> str:
         sec, frac = divmod(ms, 1000)
+        if sec == self._last_sec:
+            return f"{self._last_head}.{frac:03d}{self._zone} "
         head = self._sec.get(sec)
         if head is None:
             if len(self._sec) > 4096:
@@ -62,7 +68,8 @@ class _Printer:
             else:
                 head = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S")
             self._sec[sec] = head
-        return f"{head}.{frac:03d}{'Z' if self.args.timestamps == 'utc' else ''} "
+        self._last_sec, self._last_head = sec, head
+        return f"{head}.{frac:03d}{self._zone} "
 
     def _label(self, source: str) -> str:
         lab = self.palette.get(source)
@@ -90,18 +97,16 @@ class _Printer:
         else:
             stamps = args.timestamps != "none"
             labels = not args.no_labels
+            stamp, label = self._stamp, self._label
             for e in events:
-                prefix = (self._stamp(e.timestamp) if stamps else "") + (self._label(e.source) if labels else "")
-                msg = clean(e.message, newlines=True)
-                if "\n" in msg:
-                    for line in msg.rstrip("\n").split("\n"):
-                        add(prefix)
-                        add(line)
-                        add("\n")
-                else:
-                    add(prefix)
-                    add(msg)
-                    add("\n")
+                prefix = (stamp(e.timestamp) if stamps else "") + (label(e.source) if labels else "")
+                msg = e.message
+                # printable text has no control character and no escape: the common case skips the regexes
+                if not msg.isprintable():
+                    msg = clean(msg, newlines=True)
+                    if "\n" in msg:
+                        msg = msg.rstrip("\n").replace("\n", "\n" + prefix)
+                add(f"{prefix}{msg}\n")
         self.lines += len(events)
         self.out.write("".join(chunks))
 
@@ -129,20 +134,30 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
         return 2
     logs = ResourceLogs(aws, kind, args.name, pattern=args.pattern,
                         notice=lambda m: m and err.write(f"smtui logs: {m}\n"))
-    try:
-        describe = await logs.describe()
-    except AwsError as exc:
-        if exc.is_not_found:
-            err.write(f"smtui logs: {kind.singular} {args.name!r} does not exist in {aws.region or 'this region'}"
-                      f" ({exc.one_line()})\n")
-            return 1
-        raise
+    # The resource is described before anything is printed, but while its first log pages are in flight.
+    describe_task: asyncio.Task[dict[str, Any]] | None = None
+
+    async def described() -> dict[str, Any] | None:
+        nonlocal describe_task
+        if describe_task is None:
+            describe_task = asyncio.ensure_future(logs.describe())
+        try:
+            return await describe_task
+        except AwsError as exc:
+            if exc.is_not_found:
+                err.write(f"smtui logs: {kind.singular} {args.name!r} does not exist in "
+                          f"{aws.region or 'this region'} ({exc.one_line()})\n")
+                return None
+            raise
+
     now = int(time.time() * 1000)
     try:
         if args.since in (None, ""):
-            start = default_since(kind, describe, now)
+            start = default_since(kind, None, now)
         elif args.since.strip().lower() in ("start", "all", "beginning"):
-            start = resource_start_ms(describe) if kind is not ENDPOINT else None
+            if (describe := await described()) is None:
+                return 1
+            start = resource_start_ms(describe) if kind is ENDPOINT else None
             start = None if start is None else start - 60_000
         else:
             start = parse_time(args.since, now_ms=now)
@@ -156,9 +171,8 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
 
     streams = await logs.streams()
     sources = sorted({s.source for s in streams})
-    missing = instances_not_logged(describe, sources)
-    if missing:
-        err.write(f"smtui logs: not logged yet: {', '.join(missing)}\n")
+    if not streams and await described() is None:
+        return 1
     if wanted is not None:
         unknown = wanted - set(sources)
         if unknown and not args.follow:
@@ -181,7 +195,23 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     history_end = end if end is not None else (now if args.follow else None)
     dedupe = Deduper()
     stream_names = [s.name for s in streams]
+    checked = False
+
+    async def check() -> bool:
+        nonlocal checked
+        if not checked:
+            checked = True
+            describe = await described()
+            if describe is None:
+                return False
+            missing = instances_not_logged(describe, sources)
+            if missing:
+                err.write(f"smtui logs: not logged yet: {', '.join(missing)}\n")
+        return True
+
     async for batch in logs.history(start, history_end, streams=stream_names if not args.pattern else None):
+        if not checked and not await check():
+            return 1
         if args.follow:
             for e in batch:
                 if e.timestamp >= now - MIN_OVERLAP_MS:
@@ -189,6 +219,8 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
         batch = keep(batch)
         if batch:
             printer.write(batch)
+    if not await check():
+        return 1
     sys.stdout.flush()
     if not args.follow:
         return 0

@@ -67,12 +67,16 @@ def _key(line: LogLine) -> tuple[int, int]:
 
 
 def lines_from_events(events: Iterable[Any], start_seq: int = 0) -> list[LogLine]:
-    """Clean events (with ``timestamp``, ``message``, ``source``, ``stream``) into lines."""
+    """Clean events (with ``timestamp``, ``message``, ``source``, ``stream``) into lines, in the given order."""
     out: list[LogLine] = []
     append = out.append
     seq = start_seq
     for e in events:
         msg = e.message
+        if msg.isprintable():  # no control character, no escape, nothing to clean: the common case
+            append(LogLine(e.timestamp, seq, e.source, msg, None, e.stream))
+            seq += 1
+            continue
         sgr = None
         if "\x1b" in msg or "\x9b" in msg:
             sgr = clean_keep_sgr(msg).rstrip("\n")
@@ -93,6 +97,16 @@ def lines_from_events(events: Iterable[Any], start_seq: int = 0) -> list[LogLine
             append(LogLine(e.timestamp, seq, e.source, text, sgr, e.stream))
             seq += 1
     return out
+
+
+def _is_sorted(lines: list[LogLine]) -> bool:
+    prev = -1
+    for ln in lines:
+        ts = ln.ts
+        if ts < prev:
+            return False
+        prev = ts
+    return True
 
 
 def _merge_into(target: list[LogLine], lines: list[LogLine]) -> int:
@@ -249,7 +263,7 @@ class LogView(ScrollView, can_focus=True):
             return 0
         lines = lines_from_events(events, self._seq)
         self._seq += len(lines)
-        if any(_key(lines[i]) > _key(lines[i + 1]) for i in range(len(lines) - 1)):
+        if not _is_sorted(lines):
             lines.sort(key=_key)
         self.register_sources(sorted({ln.source for ln in lines} - self._source_styles.keys()))
         return self._add_lines(lines)
