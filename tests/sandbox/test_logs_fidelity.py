@@ -38,7 +38,8 @@ def group(sandbox):
         logs.create_log_stream(logGroupName=name, logStreamName=stream)
         logs.put_log_events(logGroupName=name, logStreamName=stream,
                             logEvents=[{"timestamp": base + dt, "message": m} for dt, m in events])
-    return {"name": name, "base": base, "arn": f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:{name}"}
+    yield {"name": name, "base": base, "arn": f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:{name}"}
+    logs.delete_log_group(logGroupName=name)
 
 
 async def _filter_all(aws, **params) -> tuple[list[dict], int]:

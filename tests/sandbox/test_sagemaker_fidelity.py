@@ -113,7 +113,7 @@ async def test_job_lists_honour_sort(aws, jobs):
     from moto.sagemaker.models import SageMakerModelBackend
 
     assert "sort_by" not in inspect.signature(SageMakerModelBackend.list_training_jobs).parameters
-    moto_alone = fsm.backend().list_training_jobs(None, 100, None, None, None, None, jobs, None)
+    moto_alone = fsm.backend().list_training_jobs(None, None, None, None, None, None, jobs, None)
     assert [s["TrainingJobName"][-1] for s in moto_alone["TrainingJobSummaries"]] == ["b", "c", "a"]
 
     async def order(**params):
