@@ -49,8 +49,8 @@ class ScenarioDriver:
         self.ticks = 0
         self.errors = 0
         self.spawned: list[str] = []
-        self._logs = sb.boto3_client("logs")
-        self._cw = sb.boto3_client("cloudwatch")
+        self._logs = sc.bulk_client(sb, "logs")
+        self._cw = sc.bulk_client(sb, "cloudwatch")
         self._clients: dict[str, Any] = {}
         self._pending: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = defaultdict(list)
         self._created_groups: set[str] = set()

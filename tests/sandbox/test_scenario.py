@@ -335,3 +335,15 @@ async def test_cloudtrail_records_each_create_at_its_creation_time_and_by_its_ow
         assert abs((event["EventTime"] - desc["CreationTime"]).total_seconds()) < 2
         assert record["userIdentity"]["arn"].rsplit("/", 1)[-1] == user
         assert record["userIdentity"].get("sessionContext", {}).get("sourceIdentity") == source
+
+
+async def test_completed_jobs_have_metrics_for_their_run(aws):
+    desc = await aws.call("sagemaker", "describe_training_job", TrainingJobName=sc.COMPLETED_JOB)
+    got = await aws.call("cloudwatch", "get_metric_data", StartTime=desc["TrainingStartTime"],
+                         EndTime=desc["TrainingEndTime"], MetricDataQueries=[
+                             {"Id": "gpu", "MetricStat": {"Metric": {
+                                 "Namespace": TRAINING.metrics_namespace, "MetricName": "GPUUtilization",
+                                 "Dimensions": [{"Name": "Host", "Value": f"{sc.COMPLETED_JOB}/algo-1"}]},
+                                 "Period": 60, "Stat": "Average"}}])
+    values = got["MetricDataResults"][0]["Values"]
+    assert len(values) >= 40 and all(0 <= v <= 100 for v in values)
