@@ -398,6 +398,17 @@ def seed_default(sb: Any) -> ScenarioState:
                                 (CI_ROLE_NAME, ci_trust, "Assumed by GitHub Actions for nightly retraining")):
             with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
                 iam.create_role(RoleName=name, AssumeRolePolicyDocument=doc, Description=desc)
+        # what the roles may do, so the scenario also works with IAM enforcement on (Sandbox(iam=True))
+        iam.put_role_policy(RoleName=ROLE_NAME, PolicyName="studio-user-access", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["sagemaker:*", "logs:*", "cloudwatch:*", "s3:*"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE_ARN}]}))
+        iam.put_role_policy(RoleName=CI_ROLE_NAME, PolicyName="nightly-retraining", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["sagemaker:Create*", "sagemaker:Describe*", "sagemaker:List*",
+                                               "sagemaker:AddTags", "logs:*", "cloudwatch:PutMetricData"],
+                 "Resource": "*"},
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE_ARN}]}))
     identities: dict[str, dict[str, str]] = {}
     with s.at(begin + dt.timedelta(minutes=5)):
         for user in STUDIO_USERS:

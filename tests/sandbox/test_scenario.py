@@ -347,3 +347,22 @@ async def test_completed_jobs_have_metrics_for_their_run(aws):
                                  "Period": 60, "Stat": "Average"}}])
     values = got["MetricDataResults"][0]["Values"]
     assert len(values) >= 40 and all(0 <= v <= 100 for v in values)
+
+
+def test_roles_carry_policies_that_work_under_iam_enforcement(sandbox):
+    from botocore.exceptions import ClientError
+
+    alice = sandbox.boto3_client("sagemaker", **sandbox.scenario.identities["alice"])
+    ci = sandbox.boto3_client("sagemaker", **sandbox.scenario.identities["ci"])
+    sandbox.enable_iam_auth()
+    try:
+        assert alice.describe_training_job(TrainingJobName=sc.MULTI_NODE_JOB)["TrainingJobStatus"] == "InProgress"
+        assert ci.list_endpoints(MaxResults=5)["Endpoints"]
+        try:
+            ci.delete_endpoint(EndpointName="no-such-endpoint")  # denied before it is looked up
+        except ClientError as exc:
+            assert exc.response["Error"]["Code"] == "AccessDeniedException"
+        else:
+            raise AssertionError("the CI role must not be able to delete endpoints")
+    finally:
+        sandbox.disable_iam_auth()
