@@ -216,7 +216,9 @@ def _describe(kind: str, obj: Any) -> dict[str, Any]:
 
 
 def _patched_describe(kind: str, original_name: str):
-    def describe(self: Any, name: str) -> dict[str, Any]:
+    def describe(self: Any, name: str | None = None, **kw: Any) -> dict[str, Any]:
+        # moto calls some of these with a keyword (describe_transform_job(transform_job_name=...))
+        name = name if name is not None else next(iter(kw.values()))
         ORIGINALS[original_name](self, name)  # raises moto's own not-found error
         return _describe(kind, getattr(self, _KINDS[kind][0])[name])
 
