@@ -318,7 +318,7 @@ async def test_driver_thread_spawns_jobs_recorded_in_cloudtrail_as_their_owners(
             fsm.delete("training", name)
 
 
-async def test_cloudtrail_records_each_create_at_its_creation_time_and_by_its_owner(aws):
+async def test_cloudtrail_records_each_create_at_its_creation_time_and_by_its_owner(sandbox, aws):
     import json
 
     records = {}
@@ -327,7 +327,7 @@ async def test_cloudtrail_records_each_create_at_its_creation_time_and_by_its_ow
         for event in page["Events"]:
             record = json.loads(event["CloudTrailEvent"])
             records.setdefault(record["requestParameters"].get("trainingJobName"), (event, record))
-    nightly = sc.nightly_names()
+    nightly = sc.nightly_names(sandbox.scenario.seeded_at)
     for name, user, source in ((sc.COMPLETED_JOB, "bob", "bob"), (sc.MULTI_NODE_JOB, "alice", "alice"),
                                (nightly[-1], sc.CI_SESSION_NAME, None)):
         event, record = records[name]
