@@ -366,3 +366,18 @@ def test_roles_carry_policies_that_work_under_iam_enforcement(sandbox):
             raise AssertionError("the CI role must not be able to delete endpoints")
     finally:
         sandbox.disable_iam_auth()
+
+
+async def test_describe_processing_and_transform_jobs(aws):
+    proc = await aws.call("sagemaker", "describe_processing_job", ProcessingJobName=sc.PROCESSING_JOB)
+    assert proc["ProcessingResources"]["ClusterConfig"]["InstanceCount"] == 2
+    assert proc["ProcessingEndTime"] > proc["ProcessingStartTime"] > proc["CreationTime"]
+    failed = await aws.call("sagemaker", "describe_processing_job", ProcessingJobName=sc.PROCESSING_FAILED)
+    assert failed["ProcessingJobStatus"] == "Failed" and "constraint" in failed["FailureReason"]
+    running = await aws.call("sagemaker", "describe_processing_job", ProcessingJobName=sc.PROCESSING_IN_PROGRESS)
+    assert running["ProcessingJobStatus"] == "InProgress" and "ProcessingEndTime" not in running
+    xf = await aws.call("sagemaker", "describe_transform_job", TransformJobName=sc.TRANSFORM_JOB)
+    assert xf["TransformResources"] == {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2}
+    assert xf["TransformEndTime"] > xf["TransformStartTime"] and "FailureReason" not in xf
+    live = await aws.call("sagemaker", "describe_transform_job", TransformJobName=sc.TRANSFORM_IN_PROGRESS)
+    assert live["TransformJobStatus"] == "InProgress" and "TransformEndTime" not in live
