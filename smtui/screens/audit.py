@@ -38,18 +38,25 @@ from smtui.aws.trail import (
     TrailEvent,
     TrailQuery,
 )
+from smtui.widgets.resource_table import ResourceTable, TableColumn
 
-#: (key, title) of the event table's columns
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("time", "TIME (UTC)"),
-    ("event", "EVENT"),
-    ("identity", "SOURCE IDENTITY"),
-    ("principal", "PRINCIPAL"),
-    ("resource", "RESOURCE"),
-    ("ip", "SOURCE IP"),
-    ("error", "ERROR"),
-    ("ro", "R/W"),
-    ("note", "NOTE"),
+
+def _time_value(ev: TrailEvent) -> Any:
+    return ev.time.timestamp() if ev.time else None
+
+
+#: The event table's columns (a virtualised table: thousands of rows, only those on screen drawn)
+COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("time", "TIME (UTC)", width=14, sort_value=_time_value),
+    TableColumn("event", "EVENT", min_width=10, max_width=30, measure=lambda ev: len(ev.name)),
+    TableColumn("identity", "SOURCE IDENTITY", min_width=10, max_width=24,
+                measure=lambda ev: len(ev.source_identity or "(none)") + 2),
+    TableColumn("principal", "PRINCIPAL", min_width=12, max_width=44, measure=lambda ev: len(ev.principal_label)),
+    TableColumn("resource", "RESOURCE", min_width=10, max_width=36, measure=lambda ev: len(ev.resource)),
+    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip)),
+    TableColumn("error", "ERROR", min_width=7, max_width=28, measure=lambda ev: len(ev.error_code)),
+    TableColumn("ro", "R/W", width=5),
+    TableColumn("note", "NOTE", min_width=4, max_width=200, measure=lambda ev: len(ev.problem), expand=True),
 )
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("identity", "SOURCE IDENTITY"),
@@ -69,26 +76,41 @@ def _short(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def event_cells(ev: TrailEvent) -> tuple[Text, ...]:
-    """The cells of one event row. Every string was cleaned by the data layer; Text is never markup."""
-    ident = Text(ev.source_identity, style="bold") if ev.source_identity else Text("(none)", style="dim italic")
+def event_cells(ev: TrailEvent) -> list[tuple[str, str]]:
+    """The cells of one event row as (text, style). Every string was cleaned by the data layer and
+    is drawn as plain text, never parsed as markup."""
+    ident = ((ev.source_identity, "bold") if ev.source_identity else ("(none)", "dim italic"))
     if ev.identity_origin == "damaged":
-        ident.append(" ?", style="yellow")
+        ident = (ident[0] + " ?", "yellow")
     if ev.read_only is None:
-        rw = Text("?", style="dim")
+        rw = ("?", "dim")
     else:
-        rw = Text("read", style="dim") if ev.read_only else Text("write", style="yellow")
-    return (
-        Text(ev.time.strftime("%m-%d %H:%M:%S") if ev.time else "?"),
-        Text(_short(ev.name, 40), style="bold red" if ev.failed else ""),
+        rw = ("read", "dim") if ev.read_only else ("write", "yellow")
+    return [
+        (ev.time.strftime("%m-%d %H:%M:%S") if ev.time else "?", ""),
+        (ev.name, "bold red" if ev.failed else ""),
         ident,
-        Text(_short(ev.principal_label, 44)),
-        Text(_short(ev.resource, 36)),
-        Text(_short(ev.source_ip, 40)),
-        Text(_short(ev.error_code, 32), style="red"),
+        (ev.principal_label, ""),
+        (ev.resource, ""),
+        (ev.source_ip, ""),
+        (ev.error_code, "red"),
         rw,
-        Text(_short(ev.problem, 80), style="yellow"),
-    )
+        (_short(ev.problem, 200), "yellow"),
+    ]
+
+
+def _format(key: str, ev: TrailEvent) -> list[tuple[str, str]]:
+    return event_cells(ev)
+
+
+def _search(key: str, ev: TrailEvent) -> str:
+    return ev.haystack()
+
+
+def event_table(id: str) -> ResourceTable:
+    table = ResourceTable(COLUMNS, _format, search_text=_search, id=id)
+    table.sort_by("time", reverse=True)
+    return table
 
 
 def _fmt_time(t: datetime | None) -> str:
@@ -144,7 +166,7 @@ class AuditPane(Vertical):
     AuditPane #audit-body { height: 1fr; }
     AuditPane #audit-events { width: 1fr; }
     AuditPane #audit-summary { width: 1fr; display: none; }
-    AuditPane #audit-identities { width: 30; height: 1fr; border-left: solid $primary-muted; }
+    AuditPane #audit-identities { width: 26; height: 1fr; border-left: solid $primary-muted; }
     AuditPane #audit-input { display: none; }
     """
 
@@ -176,10 +198,7 @@ class AuditPane(Vertical):
         yield Static("", id="audit-filters")
         yield Static("", id="audit-error")
         with Horizontal(id="audit-body"):
-            table: DataTable[Any] = DataTable(id="audit-events", cursor_type="row", zebra_stripes=True)
-            for key, title in COLUMNS:
-                table.add_column(title, key=key)
-            yield table
+            yield event_table("audit-events")
             summary: DataTable[Any] = DataTable(id="audit-summary", cursor_type="row")
             for key, title in SUMMARY_COLUMNS:
                 summary.add_column(title, key=key)
@@ -188,8 +207,8 @@ class AuditPane(Vertical):
         yield Input(id="audit-input")
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#audit-events", DataTable)
+    def table(self) -> ResourceTable:
+        return self.query_one("#audit-events", ResourceTable)
 
     @property
     def options(self) -> dict[str, Any]:
@@ -318,12 +337,10 @@ class AuditPane(Vertical):
         base = len(self.events)
         self.events.extend(events)
         self.index.add(events)
-        table = self.table
         flt = self.filter
-        for i, ev in enumerate(events, base):
-            if flt.matches(ev):
-                table.add_row(*event_cells(ev), key=str(i))
-                self.shown += 1
+        rows = [(str(i), ev) for i, ev in enumerate(events, base) if flt.matches(ev)]
+        self.table.upsert(rows)
+        self.shown += len(rows)
         self._draw_identities()
         if self.summary_mode:
             self._draw_summary()
@@ -332,11 +349,11 @@ class AuditPane(Vertical):
         table = self.table
         table.clear()
         flt = self.filter
-        self.shown = 0
-        for i, ev in enumerate(self.events):
-            if flt.matches(ev):
-                table.add_row(*event_cells(ev), key=str(i))
-                self.shown += 1
+        rows = [(str(i), ev) for i, ev in enumerate(self.events) if flt.matches(ev)]
+        table.upsert(rows)
+        self.shown = len(rows)
+        if rows:
+            table.cursor_index = 0
         self._draw_filters()
         self._draw_progress()
         self._draw_identities()
@@ -498,10 +515,10 @@ class AuditPane(Vertical):
         self.action_summary()
         self.pick_identity(key[len(_ID_PREFIX):] if key.startswith(_ID_PREFIX) else None)
 
-    @on(DataTable.RowSelected, "#audit-events")
-    def _event_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ResourceTable.Selected, "#audit-events")
+    def _event_selected(self, event: ResourceTable.Selected) -> None:
         event.stop()
-        self.open_event(event.row_key.value)
+        self.open_event(event.key)
 
     def open_event(self, key: str | None) -> None:
         if key is None:
@@ -628,17 +645,14 @@ class ResourceTrailScreen(Screen[None]):
         yield Static(Text("looking up…", style="dim"), id="trail-lifecycle")
         yield Static("", id="trail-progress")
         yield Static("", id="trail-error")
-        table: DataTable[Any] = DataTable(id="trail-events", cursor_type="row", zebra_stripes=True)
-        for key, title in COLUMNS:
-            table.add_column(title, key=key)
-        yield table
+        yield event_table("trail-events")
         yield Input(id="trail-input", placeholder="window start: 7d, 30d, 90d or 2026-11-20T08:00")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#trail-error", Static).display = False
         self.query_one("#trail-input", Input).display = False
-        self.query_one("#trail-events", DataTable).focus()
+        self.query_one("#trail-events", ResourceTable).focus()
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -662,7 +676,7 @@ class ResourceTrailScreen(Screen[None]):
             self.notify(str(exc), severity="warning")
             return
         event.input.display = False
-        self.query_one("#trail-events", DataTable).focus()
+        self.query_one("#trail-events", ResourceTable).focus()
         self.load()
 
     async def _creation_time(self, aws: Any) -> datetime | None:
@@ -678,7 +692,7 @@ class ResourceTrailScreen(Screen[None]):
         self._gen += 1
         gen = self._gen
         self.progress = None
-        table = self.query_one("#trail-events", DataTable)
+        table = self.query_one("#trail-events", ResourceTable)
         table.clear()
         self.events = []
         err_box = self.query_one("#trail-error", Static)
@@ -694,11 +708,10 @@ class ResourceTrailScreen(Screen[None]):
             start = max(start, end - RETENTION)
             async for new, progress, phase in trail.resource_history(aws, self.resource_name, start=start, end=end):
                 self.progress, self.phase = progress, phase
-                for ev in new:
-                    table.add_row(*event_cells(ev), key=str(len(self.events)))
-                    self.events.append(ev)
+                base = len(self.events)
+                self.events.extend(new)
+                table.upsert((str(i), ev) for i, ev in enumerate(new, base))
                 if new:
-                    table.sort("time", key=lambda cell: cell.plain, reverse=True)
                     self._draw_lifecycle()
                 self._draw_progress()
         except asyncio.CancelledError:
@@ -743,11 +756,11 @@ class ResourceTrailScreen(Screen[None]):
             text.append(trail.lifecycle_line(verb, ev), style="red" if verb == "deleted" else "")
         box.update(text)
 
-    @on(DataTable.RowSelected, "#trail-events")
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(ResourceTable.Selected, "#trail-events")
+    def _selected(self, event: ResourceTable.Selected) -> None:
         event.stop()
         try:
-            ev = self.events[int(event.row_key.value or "")]
+            ev = self.events[int(event.key)]
         except (ValueError, IndexError):
             return
         from smtui.screens.event import EventScreen

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, OptionList
 from smtui.app import SmtuiApp
 from smtui.aws import trail
 from smtui.aws.resources import TRAINING
-from smtui.screens.audit import AuditPane, ResourceTrailScreen
+from smtui.screens.audit import AuditPane, ResourceTrailScreen, event_cells
 from smtui.screens.event import EventScreen
 
 from .helpers import until
@@ -75,13 +75,12 @@ def si(rec):
 
 
 def identity_cells(pane: AuditPane) -> list[str]:
-    table = pane.table
-    return [table.get_row_at(i)[2].plain for i in range(table.row_count)]
+    """The SOURCE IDENTITY cell of every row shown, as drawn."""
+    return [event_cells(pane.table.get_raw(k))[2][0] for k in pane.table.visible_rows()]
 
 
 def shown_ids(pane: AuditPane) -> list[str]:
-    table = pane.table
-    return sorted(pane.events[int(k.value)].event_id for k in table.rows)
+    return sorted(pane.table.get_raw(k).event_id for k in pane.table.visible_rows())
 
 
 async def pick(pilot, pane: AuditPane, option_id: str) -> None:
