@@ -98,10 +98,17 @@ class ScenarioDriver:
             now = now or dt.datetime.now(dt.UTC)
             self.ticks += 1
             for key, run in list(self.state.runs.items()):
-                if self._advance(run, now):
+                try:
+                    done = self._advance(run, now)
+                except KeyError:  # the job was deleted under us (a test, a reset): stop driving it
+                    done = True
+                if done:
                     del self.state.runs[key]
-            for ep in list(self.state.endpoints.values()):
-                self._endpoint(ep, now)
+            for name, ep in list(self.state.endpoints.items()):
+                try:
+                    self._endpoint(ep, now)
+                except KeyError:
+                    del self.state.endpoints[name]
             if self.spawn_every and self.ticks % self.spawn_every == 0:
                 self._spawn(now)
             self._flush_logs()

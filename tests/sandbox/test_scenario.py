@@ -381,3 +381,20 @@ async def test_describe_processing_and_transform_jobs(aws):
     assert xf["TransformEndTime"] > xf["TransformStartTime"] and "FailureReason" not in xf
     live = await aws.call("sagemaker", "describe_transform_job", TransformJobName=sc.TRANSFORM_IN_PROGRESS)
     assert live["TransformJobStatus"] == "InProgress" and "TransformEndTime" not in live
+
+
+def test_driver_drops_a_job_deleted_under_it(sandbox):
+    import uuid
+
+    from smtui.sandbox import fidelity_sagemaker as fsm
+    from smtui.sandbox.driver import ScenarioDriver
+
+    state = sc.ScenarioState(seeded_at=dt.datetime.now(dt.UTC), identities={})
+    name = f"gone-{uuid.uuid4().hex[:8]}"
+    state.runs[("training", name)] = sc.Run("training", name, sc.TRAINING_GROUP, [], [f"{name}/algo-1"],
+                                            TRAINING.metrics_namespace, "xgb", phase="Starting")
+    driver = ScenarioDriver(sandbox, state, spawn_every=0)
+    for _ in range(10):
+        driver.tick()  # the job never existed in the backend
+    assert state.runs == {}
+    assert name not in fsm.backend().training_jobs
