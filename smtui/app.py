@@ -92,6 +92,9 @@ class SmtuiApp(App[None]):
             from smtui.aws.session import AwsSession, AwsTarget
 
             self.aws = AwsSession(self.target or AwsTarget())
+        if self.report_aws_error not in self.aws.expired_hooks:
+            # panes that wait out expired credentials quietly (log follow) still bring up the prompt
+            self.aws.expired_hooks.append(self.report_aws_error)
         from smtui.aws.errors import AwsError
 
         try:

@@ -87,7 +87,7 @@ class AwsError(Exception):
         if self.is_access_denied:
             return f"Your credentials may not call {self.action or 'this action'}; ask for it in your IAM policy."
         if self.is_expired:
-            return "Your credentials have expired: refresh them (aws sso login, new keys), then press r."
+            return "Your credentials have expired: refresh them (aws sso login, new keys), then press ctrl+r."
         if self.is_throttling:
             return "AWS is throttling these calls; smtui is backing off and will retry."
         if self.is_not_found:

@@ -56,6 +56,9 @@ class AwsSession:
         self._stack: contextlib.AsyncExitStack | None = None
         self._lock = asyncio.Lock()
         self.notices: list[Notice] = []
+        #: called with every AwsError that ``call`` raises for expired credentials, wherever it was made
+        #: (the app turns it into its one prompt, so a pane that retries quietly still tells the user)
+        self.expired_hooks: list[Callable[[AwsError], None]] = []
 
     # ------------------------------------------------------------------ session and clients
     def _make_session(self) -> Any:
@@ -188,6 +191,10 @@ class AwsSession:
                     self.notify(f"{api_name} throttled: backing off {delay:.1f}s (retry {attempt})")
                     await asyncio.sleep(delay)
                     continue
+                if err.is_expired:
+                    for hook in list(self.expired_hooks):
+                        with contextlib.suppress(Exception):
+                            hook(err)
                 raise err from exc
 
     async def pages(

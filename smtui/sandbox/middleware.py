@@ -159,6 +159,9 @@ class SandboxMiddleware:
         self.account_id = account_id
         self.throttle = throttle
         self.iam = False
+        patch_iam_action_prefix()
+        #: access key ids whose calls answer ExpiredToken (``"*"``: every key); see Sandbox.expire_credentials
+        self.expired: set[str] = set()
         self._buckets: dict[tuple[str, str, str], _Bucket] = {}
         self._bucket_lock = threading.Lock()
 
@@ -190,6 +193,11 @@ class SandboxMiddleware:
             form = dict(parse_qsl(_read_body(environ).decode("utf-8", "replace")))
             operation = form.get("Action", "")
 
+        if self.expired and key and ("*" in self.expired or key in self.expired):
+            self.requests.append(RequestRecord(wall, service, operation, key, 400, EXPIRED_CODE.get(
+                service, "ExpiredTokenException"), ip, now))
+            return _expired_error(environ, start_response, service, str(uuid.uuid4()))
+
         if self.throttle:
             admitted, now = self._admit(region, service, operation)
             if not admitted:
@@ -199,7 +207,7 @@ class SandboxMiddleware:
                                    str(uuid.uuid4()))
 
         record = service == "sagemaker" or (service == "sts" and operation == "AssumeRole")
-        rewrite = service in JSON_SERVICES and (self.iam or _iam_enforced())
+        rewrite = (service in JSON_SERVICES or service == "cloudwatch") and (self.iam or _iam_enforced())
         recorder = self.recorder if region == self.region else for_account(self.account_id, region)
         if not record and not rewrite:
             def logging_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -230,7 +238,11 @@ class SandboxMiddleware:
         request_id = next((v for k, v in headers if k.lower() == "x-amzn-requestid"), "") or str(uuid.uuid4())
         error: str | None = None
 
-        if rewrite and status == 403:
+        if rewrite and status == 403 and service == "cloudwatch":
+            status_line, headers, body, error = _rewrite_denied_cloudwatch(
+                body, request_id, cbor="/operation/" in (environ.get("PATH_INFO") or ""))
+            status = 403
+        elif rewrite and status == 403:
             status_line, headers, body, error = self._rewrite_denied(
                 body, request_id, service, operation, region, request_body)
             status = 400
@@ -274,6 +286,49 @@ class SandboxMiddleware:
         return "400 Bad Request", headers, payload, new_code
 
 
+def _rewrite_denied_cloudwatch(body: bytes, request_id: str, *, cbor: bool
+                               ) -> tuple[str, list[tuple[str, str]], bytes, str]:
+    """moto's XML 403 for CloudWatch (which SDKs speak as JSON or smithy rpc-v2-cbor) -> what AWS sends:
+    HTTP 403 with an ``AccessDenied`` error in that protocol, naming the ``cloudwatch:`` action."""
+    text = body.decode("utf-8", "replace")
+    code = unescape(_tag(text, "Code") or "AccessDenied")
+    message = unescape(_tag(text, "Message") or "")
+    if code == "AccessDenied" and "perform: " in message:
+        action = message.rsplit("perform: ", 1)[-1].strip()
+        message = f"{message} because no identity-based policy allows the {action} action"
+    if cbor:
+        payload = b"\xa2" + _cbor_text("__type") + _cbor_text(code) + _cbor_text("message") + _cbor_text(message)
+        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+    else:
+        payload = json.dumps({"__type": code, "message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.0")]
+    headers += [("x-amzn-query-error", f"{code};Sender"), ("x-amzn-RequestId", request_id),
+                ("Content-Length", str(len(payload)))]
+    return "403 Forbidden", headers, payload, code
+
+
+_iam_prefix_patched = False
+
+
+def patch_iam_action_prefix() -> None:
+    """moto authorises CloudWatch calls as ``monitoring:GetMetricData`` (the SigV4 signing name); IAM
+    policies name them ``cloudwatch:GetMetricData``. Idempotent."""
+    global _iam_prefix_patched
+    if _iam_prefix_patched:
+        return
+    from moto.iam.access_control import IAMRequestBase
+
+    original = IAMRequestBase.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self._action.startswith("monitoring:"):
+            self._action = "cloudwatch:" + self._action.split(":", 1)[1]
+
+    IAMRequestBase.__init__ = __init__  # type: ignore[method-assign]
+    _iam_prefix_patched = True
+
+
 def _iam_enforced() -> bool:
     """Whether moto authorises requests now (process-wide: any sandbox, or moto's own switch)."""
     from moto import settings
@@ -311,6 +366,38 @@ def _tag(text: str, tag: str) -> str | None:
     start += len(tag) + 2
     end = text.find(f"</{tag}>", start)
     return text[start:end] if end >= 0 else None
+
+
+#: what AWS answers a call signed with an expired session token: the JSON services say
+#: ExpiredTokenException, the query services (STS, IAM) and CloudWatch ExpiredToken
+EXPIRED_CODE = {"sts": "ExpiredToken", "iam": "ExpiredToken", "cloudwatch": "ExpiredToken"}
+EXPIRED_MESSAGE = "The security token included in the request is expired"
+
+
+def _cbor_text(s: str) -> bytes:
+    data = s.encode()
+    n = len(data)
+    head = bytes([0x60 | n]) if n < 24 else (bytes([0x78, n]) if n < 256 else bytes([0x79]) + n.to_bytes(2, "big"))
+    return head + data
+
+
+def _expired_error(environ: dict[str, Any], start_response: Callable[..., Any], service: str,
+                   request_id: str) -> list[bytes]:
+    """HTTP 400 ExpiredToken(Exception) in the protocol the caller speaks (JSON, CBOR or query XML)."""
+    code = EXPIRED_CODE.get(service, "ExpiredTokenException")
+    if "/operation/" in (environ.get("PATH_INFO") or ""):  # smithy rpc-v2-cbor (CloudWatch)
+        payload = b"\xa2" + _cbor_text("__type") + _cbor_text(code) + _cbor_text("message") + _cbor_text(
+            EXPIRED_MESSAGE)
+        start_response("400 Bad Request", [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                                           ("x-amzn-RequestId", request_id), ("Content-Length", str(len(payload)))])
+        return [payload]
+    if environ.get("HTTP_X_AMZ_TARGET") or service in JSON_SERVICES:
+        return _json_error(start_response, code, "message", EXPIRED_MESSAGE, request_id)
+    payload = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{EXPIRED_MESSAGE}</Message>"
+               f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>").encode()
+    start_response("400 Bad Request", [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id),
+                                       ("Content-Length", str(len(payload)))])
+    return [payload]
 
 
 def _json_error(start_response: Callable[..., Any], code: str, message_key: str, message: str,

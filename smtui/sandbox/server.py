@@ -66,6 +66,7 @@ class Sandbox:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._iam_previous: float | None = None
+        self._expired: set[str] = set()
         self._started = False
 
     @property
@@ -94,6 +95,7 @@ class Sandbox:
             self._middleware = SandboxMiddleware(
                 DomainDispatcherApplication(create_backend_app), recorder=self.recorder,
                 requests=self.requests, region=self.region, account_id=ACCOUNT_ID)
+            self._middleware.expired = set(self._expired)
         self._serve()
         if not self._started:
             self._started = True
@@ -185,6 +187,24 @@ class Sandbox:
     def max_per_second(self, service: str, operation: str, *, include_throttled: bool = False) -> int:
         """The most requests of one operation accepted within any one second."""
         return _max_per_second(self.requests, service, operation, include_throttled=include_throttled)
+
+    # ------------------------------------------------------------------ fault injection
+    def expire_credentials(self, access_key: str | None = None) -> None:
+        """From now on, answer every call signed with ``access_key`` (every key when ``None``) as AWS answers
+        an expired session: HTTP 400 ``ExpiredTokenException`` "The security token included in the request is
+        expired" (``ExpiredToken`` from STS, IAM and CloudWatch), until :meth:`restore_credentials`."""
+        self._expired.add(access_key or "*")
+        if self._middleware is not None:
+            self._middleware.expired = set(self._expired)
+
+    def restore_credentials(self, access_key: str | None = None) -> None:
+        """Undo :meth:`expire_credentials` for ``access_key`` (every key when ``None``)."""
+        if access_key is None:
+            self._expired.clear()
+        else:
+            self._expired.discard(access_key)
+        if self._middleware is not None:
+            self._middleware.expired = set(self._expired)
 
     # ------------------------------------------------------------------ IAM enforcement
     def enable_iam_auth(self) -> None:
