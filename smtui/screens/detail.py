@@ -354,7 +354,7 @@ class DetailScreen(Screen[None]):
     def refresh_now(self) -> None:
         self.refreshing = True
         self.update_status()
-        self.run_worker(self._load(), group="detail", exclusive=True, exit_on_error=False, name="describe")
+        self.run_worker(self._load, group="detail", exclusive=True, exit_on_error=False, name="describe")
 
     async def _load(self) -> None:
         aws = await self.app.get_aws()  # type: ignore[attr-defined]

@@ -221,7 +221,12 @@ class ResourcePane(Vertical):
         self.absolute = False
         self._timer: Timer | None = None
         self._filter_error = ""
+        self._state_class = "?"
+        self._state_message: Text | None = None
         self._describing: set[str] = set()
+        self._pending_describe: list[str] = []
+        self._describe_worker: Any = None
+        self._ui_timer: Timer | None = None
         self._describe_failed: dict[str, float] = {}
         self.table = ResourceTable(table_columns(kind), self._format, search_text=search_text,
                                    id=f"{kind.key}-table")
@@ -254,6 +259,7 @@ class ResourcePane(Vertical):
 
     # ------------------------------------------------------------------ state display
     def update_state(self) -> None:
+        """Show the loading, empty or error state (distinct), or the table."""
         if not self.is_mounted:
             return
         state = self.query_one(".pane-state", Static)
@@ -261,31 +267,38 @@ class ResourcePane(Vertical):
         shown = self.table.row_count
         what = self.kind.title.lower()
         message: Text | None = None
-        state.remove_class("-error", "-loading", "-empty")
+        cls = ""
         if self.error is not None:
             message = Text(self.error.details(), style="")
             message.stylize("bold", 0, len(self.error.code))
-            state.add_class("-error")
+            cls = "-error"
         elif not self.loaded and (self.busy or not self.listing.complete):
             message = Text(f"Loading {what} in {self.region_name}…")
-            state.add_class("-loading")
+            cls = "-loading"
         elif n == 0:
             where = f" matching {self.server_filter.describe()}" if self.server_filter else ""
             message = Text(f"No {what} in {self.region_name}{where}.")
             if self.server_filter:
                 message.append("  f changes the server filter.", style="dim")
-            state.add_class("-empty")
+            cls = "-empty"
         elif shown == 0 and self.table.filter_text:
             message = Text(f"No {what} match the filter ")
             message.append(self.table.filter_text, style="bold")
             message.append(f" ({n:,} hidden). escape clears it.")
-            state.add_class("-empty")
-        state.display = message is not None
-        if message is not None:
+            cls = "-empty"
+        if cls != self._state_class:
+            for old in ("-error", "-loading", "-empty"):
+                state.set_class(old == cls, old)
+            self._state_class = cls
+        if state.display != (message is not None):
+            state.display = message is not None
+        if message is not None and message != self._state_message:
             state.update(message)
-        self.table.display = not (n == 0 and (self.error is not None or not self.loaded))
+        self._state_message = message
+        show_table = not (n == 0 and (self.error is not None or not self.loaded))
+        if self.table.display != show_table:
+            self.table.display = show_table
         self.update_status()
-
     def update_status(self) -> None:
         if not self.is_mounted:
             return
@@ -328,7 +341,7 @@ class ResourcePane(Vertical):
         self.stale = False
         self.busy = True
         self.update_status()
-        self.run_worker(self._refresh_pass(), group=f"list-{self.kind.key}", exclusive=True,
+        self.run_worker(self._refresh_pass, group=f"list-{self.kind.key}", exclusive=True,
                         exit_on_error=False, name=f"list {self.kind.key}")
 
     def _schedule(self) -> None:
@@ -361,7 +374,9 @@ class ResourcePane(Vertical):
                     table.upsert([(n, kind.row_values(lst.summaries[n], cache.get(n))) for n in names])
                 if not self.loaded and (lst.summaries or self.pages == 1):
                     self.loaded = bool(lst.summaries)
-                self.update_state()
+                    self.update_state()  # the first rows (or the empty state) at once
+                else:
+                    self.update_soon()
             gone = lst.finish()
             if gone:
                 table.remove(gone)
@@ -383,6 +398,9 @@ class ResourcePane(Vertical):
         self.update_state()
         self._want_describe()
         self._schedule()
+        warm = getattr(self.screen, "warm_hidden_panes", None)
+        if warm is not None and self.on_screen:
+            warm()
 
     def _aws_changed(self, aws: Any) -> None:
         self.reload()
@@ -391,6 +409,8 @@ class ResourcePane(Vertical):
         """Forget everything and list again (new region, profile, credentials or server filter)."""
         self.workers.cancel_group(self, f"list-{self.kind.key}")
         self.workers.cancel_group(self, f"describe-{self.kind.key}")
+        self._pending_describe = []
+        self._describing.clear()
         self.listing.clear()
         self.cache.clear()
         self.table.clear()
@@ -408,10 +428,26 @@ class ResourcePane(Vertical):
     @on(ResourceTable.ViewChanged)
     def _view_changed(self, event: ResourceTable.ViewChanged) -> None:
         event.stop()
-        self.update_status()
+        if self.busy:
+            self.update_soon()
+        else:
+            self.update_status()
         self._want_describe()
 
+    def update_soon(self) -> None:
+        """Update the state and status line within 0.2 s: while pages stream in, one repaint for many."""
+        if self._ui_timer is None and self.is_mounted:
+            self._ui_timer = self.set_timer(0.2, self._flush_ui)
+
+    def _flush_ui(self) -> None:
+        self._ui_timer = None
+        self.update_state()
+
     def _want_describe(self) -> None:
+        """Describe the rows on screen that need it (not cached, or changed since), a few at a time.
+
+        One long-lived worker drains the wanted list; scrolling replaces the list (rows scrolled away
+        are not described) without cancelling calls already on the wire."""
         if not self.is_mounted or not self.display:
             return
         now = time.monotonic()
@@ -426,35 +462,48 @@ class ResourcePane(Vertical):
             if failed is not None and now - failed < 60:
                 continue
             todo.append(name)
-        if todo:
-            self.run_worker(self._describe_rows(todo), group=f"describe-{self.kind.key}", exclusive=True,
-                            exit_on_error=False, name=f"describe {self.kind.key}")
+        self._pending_describe = todo
+        worker = self._describe_worker
+        if todo and (worker is None or worker.is_finished):
+            self._describe_worker = self.run_worker(self._describe_loop, group=f"describe-{self.kind.key}",
+                                                    exit_on_error=False, name=f"describe {self.kind.key}")
 
-    async def _describe_rows(self, names: list[str]) -> None:
+    async def _describe_loop(self) -> None:
         aws = await self.app.get_aws()  # type: ignore[attr-defined]
         kind = self.kind
-        sem = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
 
-        async def one(name: str) -> None:
-            async with sem:
-                summary = self.listing.summaries.get(name)
-                if summary is None:
-                    return
-                self._describing.add(name)
-                try:
-                    resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
-                except AwsError:
-                    self._describe_failed[name] = time.monotonic()
-                    return
-                finally:
-                    self._describing.discard(name)
-                resp.pop("ResponseMetadata", None)
-                self.cache.put(name, summary, resp, time.monotonic())
+        async def one(name: str) -> tuple[str, dict[str, Any]] | None:
+            summary = self.listing.summaries.get(name)
+            if summary is None:
+                return None
+            self._describing.add(name)
+            try:
+                resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
+            except AwsError:
+                self._describe_failed[name] = time.monotonic()
+                return None
+            finally:
+                self._describing.discard(name)
+            resp.pop("ResponseMetadata", None)
+            self.cache.put(name, summary, resp, time.monotonic())
+            return name, resp
+
+        while self._pending_describe:
+            # while the list is paging, one at a time: the listing comes first
+            n = 1 if self.busy else DESCRIBE_CONCURRENCY
+            batch = self._pending_describe[:n]
+            self._pending_describe = self._pending_describe[n:]
+            results = await asyncio.gather(*(one(n) for n in batch))
+            rows = []
+            for result in results:
+                if result is None:
+                    continue
+                name, resp = result
                 current = self.listing.summaries.get(name)
                 if current is not None:
-                    self.table.upsert([(name, kind.row_values(current, resp))])
-
-        await asyncio.gather(*(one(n) for n in names))
+                    rows.append((name, kind.row_values(current, resp)))
+            if rows:
+                self.table.upsert(rows)
 
     # ------------------------------------------------------------------ actions
     def selected_name(self) -> str | None:
@@ -612,10 +661,22 @@ class MainScreen(Screen[None]):
         self._draw_tabs()
         self.set_interval(1.0, self._clock, name="status clock")
         self._clock_ticks = 0
-        # every pane loads once (so the palette can find any resource); then only the visible one refreshes
-        for pane in self.query(ResourcePane):
-            pane.refresh_now()
+        # The visible pane loads first; the others load once after it (so the palette can find any
+        # resource), then only the visible one refreshes.
+        current = self.pane()
+        if current is not None:
+            current.refresh_now()
+        self._warmed = False
+        self.set_timer(3.0, self.warm_hidden_panes)
         self.current_pane_widget_focus()
+
+    def warm_hidden_panes(self) -> None:
+        if self._warmed:
+            return
+        self._warmed = True
+        for pane in self.panes():
+            if not pane.loaded and not pane.busy:
+                pane.refresh_now()
 
     @property
     def current(self) -> str:

@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 Cell = tuple[str, str]  # (text, rich style string)
 Formatter = Callable[[str, Any], Sequence[Cell]]
@@ -166,6 +167,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._cells: dict[str, tuple[int, int, Sequence[Cell]]] = {}
         self._measured: dict[str, int] = {c.key: cell_len(c.title) + 2 for c in self.columns}
         self._order: list[str] = []  # every key, in sort order
+        self._sort_values: dict[str, Any] = {}
         self._order_dirty = False
         self._view: list[str] = []  # keys shown (filtered), in sort order
         self._view_dirty = False
@@ -180,6 +182,10 @@ class ResourceTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._widths_for: tuple[int, int] | None = None
         self._view_notice_pending = False
+        self._last_signature: tuple[Any, ...] = ()
+        self._base_style: Style | None = None
+        self._scrollbar_timer: Any = None
+        self._lines: dict[tuple[Any, ...], Strip] = {}
 
     # ------------------------------------------------------------------ data
     def __len__(self) -> int:
@@ -213,23 +219,43 @@ class ResourceTable(ScrollView, can_focus=True):
         search_text = self.search_text
         measures = [(c.key, c.measure) for c in self.columns if c.width is None and c.measure is not None]
         measured = self._measured
+        sort_value = self._sort_fn()
+        sort_values = self._sort_values
         new = 0
+        reorder = False
+        refilter = False
+        widened = False
         for key, value in rows:
-            if key not in raw:
+            old = raw.get(key)
+            if old is None:
                 new += 1
                 self._order.append(key)
                 version[key] = 0
+                if sort_value is not None:
+                    sort_values[key] = sort_value(value)
             else:
                 version[key] += 1
+                if sort_value is not None:
+                    v = sort_value(value)
+                    if v != sort_values.get(key):
+                        sort_values[key] = v
+                        reorder = True
             raw[key] = value
-            search[key] = search_text(key, value)
+            text = search_text(key, value)
+            if search.get(key) != text:
+                search[key] = text
+                refilter = True
             for col_key, measure in measures:
                 w = measure(value)
                 if w > measured[col_key]:
                     measured[col_key] = w
-        self._order_dirty = True
-        self._view_dirty = True
-        self._widths_for = None
+                    widened = True
+        if new or reorder:
+            self._order_dirty = True
+        if new or reorder or (refilter and self._matcher is not None):
+            self._view_dirty = True
+        if widened:
+            self._widths_for = None
         self._changed()
         return new
 
@@ -242,6 +268,7 @@ class ResourceTable(ScrollView, can_focus=True):
             self._version.pop(key, None)
             self._search.pop(key, None)
             self._cells.pop(key, None)
+            self._sort_values.pop(key, None)
         self._order = [k for k in self._order if k not in gone]
         self._view_dirty = True
         self._changed()
@@ -251,6 +278,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._version.clear()
         self._search.clear()
         self._cells.clear()
+        self._sort_values.clear()
         self._order = []
         self._view = []
         self._position = None
@@ -278,24 +306,46 @@ class ResourceTable(ScrollView, can_focus=True):
     def sort_by(self, key: str | None, reverse: bool = False) -> None:
         self.sort_key = key
         self.sort_reverse = reverse
+        fn = self._sort_fn()
+        self._sort_values = {k: fn(v) for k, v in self._raw.items()} if fn is not None else {}
         self._order_dirty = True
         self._view_dirty = True
         self._changed()
+
+    def _sort_fn(self) -> Callable[[Any], Any] | None:
+        """A raw row -> a plain sort value (numbers or strings; missing values sort last)."""
+        column = next((c for c in self.columns if c.key == self.sort_key), None)
+        if column is None or column.sort_value is None:
+            return None
+        sort_value = column.sort_value
+        missing: Any = None
+        reverse = self.sort_reverse
+
+        def value(raw: Any) -> Any:
+            v = sort_value(raw)
+            if v is None:
+                return missing
+            if hasattr(v, "timestamp"):
+                v = v.timestamp()
+            return v
+
+        # missing values last in either direction: a sentinel decided on first use
+        def keyed(raw: Any) -> Any:
+            v = value(raw)
+            if v is None:
+                return (0, 0) if reverse else (1, 0)
+            return (1, v) if reverse else (0, v)
+
+        return keyed
 
     def _ensure_order(self) -> None:
         if not self._order_dirty:
             return
         self._order_dirty = False
-        column = next((c for c in self.columns if c.key == self.sort_key), None)
-        if column is None or column.sort_value is None:
+        if self._sort_fn() is None:
             return  # arrival order (the server's sort)
-        sort_value, raw = column.sort_value, self._raw
-
-        def key(k: str) -> tuple[bool, Any]:
-            v = sort_value(raw[k])
-            return (v is None, v) if not self.sort_reverse else (v is not None, v)
-
-        self._order.sort(key=key, reverse=self.sort_reverse)
+        values = self._sort_values
+        self._order.sort(key=values.__getitem__, reverse=self.sort_reverse)
 
     def _ensure_view(self) -> None:
         if not self._view_dirty and not self._order_dirty:
@@ -310,10 +360,13 @@ class ResourceTable(ScrollView, can_focus=True):
             self._view = [k for k in self._order if matcher(search[k])]
         self._position = None
         # keep the cursor on the same row when it is still shown
-        if self._cursor_key is not None:
-            idx = self._index_of(self._cursor_key)
-            if idx is not None:
-                self.set_reactive(ResourceTable.cursor_index, idx)
+        key = self._cursor_key
+        view = self._view
+        if key is not None and not (self.cursor_index < len(view) and view[self.cursor_index] == key):
+            try:
+                self.set_reactive(ResourceTable.cursor_index, view.index(key))
+            except ValueError:
+                pass
         self.set_reactive(ResourceTable.cursor_index, max(0, min(self.cursor_index, len(self._view) - 1)))
         self._cursor_key = self._view[self.cursor_index] if self._view else self._cursor_key
 
@@ -323,9 +376,30 @@ class ResourceTable(ScrollView, can_focus=True):
         return self._position.get(key)
 
     def _changed(self) -> None:
+        self._ensure_view()
+        signature = self._screen_signature()
+        previous = self._last_signature
+        if signature != previous:
+            self._last_signature = signature
+            if previous and signature[1:] == previous[1:] and len(signature[0]) == len(previous[0]) and all(
+                    a[0] == b[0] for a, b in zip(signature[0], previous[0], strict=True)):
+                # same rows on screen, some updated in place: repaint only those lines
+                for y, (a, b) in enumerate(zip(signature[0], previous[0], strict=True), start=1):
+                    if a != b:
+                        self.refresh_line(int(self.scroll_offset.y) + y)
+            else:
+                self.refresh()  # a repaint of this widget, no layout
         self._update_virtual_size()
-        self.refresh()
         self._notice_view()
+
+
+    def _screen_signature(self) -> tuple[Any, ...]:
+        """What the visible lines depend on; rows arriving off screen leave it unchanged."""
+        start = int(self.scroll_y)
+        keys = self._view[start : start + self._page_rows + 1]
+        version = self._version
+        return (tuple((k, version.get(k)) for k in keys), self.cursor_index, self.sort_key, self.sort_reverse,
+                self.stamp, tuple(self._widths), self._matcher, len(self._view) <= start + self._page_rows)
 
     def _notice_view(self) -> None:
         if not self._view_notice_pending and self.is_mounted:
@@ -339,7 +413,27 @@ class ResourceTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         self._ensure_view()
         widths = self._column_widths()
-        self.virtual_size = Size(sum(widths) + _SEP * max(0, len(widths) - 1), len(self._view) + 1)
+        size = Size(sum(widths) + _SEP * max(0, len(widths) - 1), len(self._view) + 1)
+        old = self.virtual_size
+        if size == old:
+            return
+        if self.is_mounted and old.width == size.width and old.height:
+            # Setting the reactive asks the whole screen for a layout (~30 ms with a full screen, once
+            # per page while 100 pages stream in). Only the scrollbar depends on the height: update
+            # it in place, and lay out only when a scrollbar appears or goes.
+            # The scrollbar repaint itself costs a full frame here: at most twice a second.
+            self.set_reactive(Widget.virtual_size, size)
+            if self._scrollbar_timer is None:
+                self._scrollbar_timer = self.set_timer(0.5, self._update_scrollbar)
+        else:
+            self.virtual_size = size
+
+    def _update_scrollbar(self) -> None:
+        self._scrollbar_timer = None
+        shown = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self._scroll_update(self.virtual_size)
+        if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != shown:
+            self.refresh(layout=True)
 
     # ------------------------------------------------------------------ cursor
     @property
@@ -364,6 +458,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def watch_cursor_index(self, old: int, new: int) -> None:
         self._ensure_view()
+        self._update_virtual_size()  # scroll limits must be current before scrolling
         if self._view:
             self._cursor_key = self._view[new]
         self._scroll_cursor_into_view()
@@ -408,6 +503,11 @@ class ResourceTable(ScrollView, can_focus=True):
             self.cursor_index = idx
             if event.chain >= 2:
                 self.action_select()
+
+    def notify_style_update(self) -> None:
+        self._base_style = None
+        self._lines.clear()
+        super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
         self._widths_for = None
@@ -491,7 +591,9 @@ class ResourceTable(ScrollView, can_focus=True):
         widths = self._column_widths()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("resource-table--header")
             sorted_style = self.get_component_rich_style("resource-table--sorted")
@@ -514,6 +616,15 @@ class ResourceTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         key = self._view[index]
         cursor = index == self.cursor_index
+        cache_key = (key, self._version.get(key), self.stamp, cursor, cursor and self.has_focus, tuple(widths),
+                     scroll_x, width, base)
+        line = self._lines.get(cache_key)
+        if line is not None:
+            return line
         override = self.get_component_rich_style("resource-table--cursor") if cursor else None
         strip = Strip(self._segments(self._row_cells(key), widths, base, override))
-        return strip.crop_extend(scroll_x, scroll_x + width, base + override if override else base)
+        line = strip.crop_extend(scroll_x, scroll_x + width, base + override if override else base)
+        if len(self._lines) > 4000:
+            self._lines.clear()
+        self._lines[cache_key] = line
+        return line

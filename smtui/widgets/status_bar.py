@@ -1,13 +1,17 @@
-"""A one-line bar with a left and a right part (pane title and counts; region and refresh time)."""
+"""A one-line bar with a left and a right part (pane title and counts; region and refresh time).
+
+A plain Widget whose ``render`` returns the current line: updating it repaints one line and never
+asks the screen for a new layout (``Static.update`` would)."""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class StatusBar(Static):
+class StatusBar(Widget):
     """``set(left, right)`` with rich Text (never markup: parts may hold names from AWS)."""
 
     DEFAULT_CSS = """
@@ -20,7 +24,7 @@ class StatusBar(Static):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("", id=id, classes=classes, markup=False)
+        super().__init__(id=id, classes=classes)
         self.left = Text()
         self.right = Text()
 
@@ -30,11 +34,14 @@ class StatusBar(Static):
         if left == self.left and right == self.right:
             return
         self.left, self.right = left, right
+        self.refresh()
+
+    def render(self) -> RenderableType:
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(left, right)
-        self.update(grid)
+        grid.add_row(self.left, self.right)
+        return grid
 
     @property
     def plain(self) -> str:

@@ -140,10 +140,12 @@ async def test_refresh_key_and_hidden_panes_pause(sandbox):
         endpoints, training = main.pane("endpoint"), main.pane("training")
         await until(pilot, lambda: endpoints.loaded and training.loaded and not training.busy)
         sent = app.aws.limiter.sent
+        await until(pilot, lambda: training.stale, what="hidden pane marked stale instead of refreshing")
         before = sent["sagemaker.ListTrainingJobs"]
-        await until(pilot, lambda: sent["sagemaker.ListEndpoints"] >= 3, what="visible pane refreshing")
+        endpoints_before = sent["sagemaker.ListEndpoints"]
+        await until(pilot, lambda: sent["sagemaker.ListEndpoints"] >= endpoints_before + 2,
+                    what="visible pane refreshing")
         assert sent["sagemaker.ListTrainingJobs"] == before  # hidden: paused
-        assert training.stale
         await pilot.press("2")  # shown again: refreshed at once
         await until(pilot, lambda: sent["sagemaker.ListTrainingJobs"] > before)
         await until(pilot, lambda: not training.busy)
@@ -179,3 +181,26 @@ async def test_access_denied_in_one_pane_leaves_the_others_working(sandbox):
             assert "AccessDenied" not in screen_text(app)
     finally:
         sandbox.disable_iam_auth()
+
+
+async def test_command_palette_jumps_to_a_resource_by_name(sandbox):
+    from smtui.screens.detail import DetailScreen
+
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        await until(pilot, lambda: all(p.loaded for p in main.panes()), what="every pane loaded once")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"resnet50-imag")
+        from textual.widgets import OptionList
+
+        def first_hit() -> str:
+            options = app.screen.query_one(OptionList)
+            return str(options.get_option_at_index(0).prompt) if options.option_count else ""
+
+        await until(pilot, lambda: "resnet50-imagenet" in first_hit(), what="palette hit")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail opened")
+        assert app.screen.resource_name == "resnet50-imagenet"
+        await pilot.press("escape")
+        assert main.current == "training" and main.pane("training").table.cursor_key == "resnet50-imagenet"
