@@ -198,6 +198,10 @@ class LogView(ScrollView, can_focus=True):
         self._view: list[LogLine] = self._all
         self._seq = 0
         self._cache: LRUCache[tuple[int, int], list[Strip]] = LRUCache(2048)
+        #: cropped, offset strips as last drawn, by (seq, generation, row, scroll x, width)
+        self._final: LRUCache[tuple[int, int, int, int, int], Strip] = LRUCache(1024)
+        self._base_style: Style | None = None
+        self._component_rich: dict[str, Style] = {}
         self._gen = 0
         self._max_cells = 0
         self._offsets: list[int] | None = None  # wrap: first screen row of each line, plus the total
@@ -332,6 +336,7 @@ class LogView(ScrollView, can_focus=True):
         self._all = []
         self._view = self._all
         self._cache.clear()
+        self._final.clear()
         self._offsets = None
         self._max_cells = 0
         self.match_count = 0
@@ -430,6 +435,7 @@ class LogView(ScrollView, can_focus=True):
     def _invalidate(self, layout: bool = False) -> None:
         self._gen += 1
         self._cache.clear()
+        self._final.clear()
         if layout:
             self._offsets = None
             self._update_virtual_size()
@@ -537,7 +543,9 @@ class LogView(ScrollView, can_focus=True):
                         self._post_follow()
                     row = self._row_of(i)
                     self.scroll_to(y=max(0, row - self.size.height // 2), animate=False, immediate=True)
+                    self._gen += 1  # the current match is drawn differently
                     self._cache.clear()
+                    self._final.clear()
                     self.refresh()
                     return view[i]
         return None
@@ -635,13 +643,31 @@ class LogView(ScrollView, can_focus=True):
         if self.wrap:
             self._offsets = None
             self._cache.clear()
+            self._final.clear()
         self._update_virtual_size()
         if self.following and not self.paused:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
+        self._component_rich.clear()
         self._cache.clear()
+        self._final.clear()
+
+    @property
+    def _style(self) -> Style:
+        """The widget's rich style, computed once per style change (``rich_style`` walks the ancestors)."""
+        style = self._base_style
+        if style is None:
+            style = self._base_style = self.rich_style
+        return style
+
+    def _component(self, name: str) -> Style:
+        style = self._component_rich.get(name)
+        if style is None:
+            style = self._component_rich[name] = self.get_component_rich_style(name, partial=True)
+        return style
 
     # ------------------------------------------------------------------ rendering
     def _stamp(self, ms: int) -> str:
@@ -671,12 +697,11 @@ class LogView(ScrollView, can_focus=True):
             raw = line.text
             if len(raw) > DISPLAY_LIMIT:
                 text = Text(raw[:DISPLAY_LIMIT])
-                text.append(f" … [{len(raw) - DISPLAY_LIMIT:,} more characters]",
-                            self.get_component_rich_style("log-view--marker", partial=True))
+                text.append(f" … [{len(raw) - DISPLAY_LIMIT:,} more characters]", self._component("log-view--marker"))
             else:
                 text = Text(raw)
         if self.search is not None:
-            match_style = self.get_component_rich_style("log-view--match", partial=True)
+            match_style = self._component("log-view--match")
             plain = text.plain
             for m in self.search.finditer(plain):
                 if m.end() > m.start():
@@ -689,11 +714,11 @@ class LogView(ScrollView, can_focus=True):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        base = self.rich_style
+        base = self._style
         segments: list[Segment] = []
         prefix_cells = 0
         if self.timestamps != "off":
-            ts_style = base + self.get_component_rich_style("log-view--timestamp", partial=True)
+            ts_style = base + self._component("log-view--timestamp")
             stamp = self._stamp(line.ts) + " "
             segments.append(Segment(stamp, ts_style))
             prefix_cells += len(stamp)
@@ -703,7 +728,7 @@ class LogView(ScrollView, can_focus=True):
             segments.append(Segment(lab, base + style))
             prefix_cells += len(lab)
         current = line is self._current
-        line_base = base + self.get_component_rich_style("log-view--current", partial=True) if current else base
+        line_base = base + self._component("log-view--current") if current else base
         if line.sgr is None and self.search is None and len(line.text) <= DISPLAY_LIMIT:
             msg_segments = [Segment(line.text, line_base)]
             msg_cells = len(line.text) if line.text.isascii() else cell_len(line.text)
@@ -731,22 +756,32 @@ class LogView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         row = scroll_y + y
-        base = self.rich_style
         view = self._view
         offsets = self._wrap_offsets()
         if offsets is None:
             if row >= len(view):
-                return Strip.blank(width, base)
-            strip = self._render_full(view[row])[0]
-            return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, row)
+                return Strip.blank(width, self._style)
+            line = view[row]
+            key = (line.seq, self._gen, row, scroll_x, width)
+            strip = self._final.get(key)
+            if strip is None:
+                strip = self._render_full(line)[0]
+                strip = strip.crop_extend(scroll_x, scroll_x + width, self._style).apply_offsets(scroll_x, row)
+                self._final[key] = strip
+            return strip
         if row >= offsets[-1]:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style)
         i = bisect_right(offsets, row) - 1
-        strips = self._render_full(view[i])
-        sub = row - offsets[i]
-        strip = strips[sub] if sub < len(strips) else Strip.blank(width, base)
-        return strip.crop_extend(0, width, base).apply_offsets(0, row)
-
+        line = view[i]
+        key = (line.seq, self._gen, row, -1 - (row - offsets[i]), width)
+        strip = self._final.get(key)
+        if strip is None:
+            strips = self._render_full(line)
+            sub = row - offsets[i]
+            strip = strips[sub] if sub < len(strips) else Strip.blank(width, self._style)
+            strip = strip.crop_extend(0, width, self._style).apply_offsets(0, row)
+            self._final[key] = strip
+        return strip
 
 def now_ms() -> int:
     return int(time.time() * 1000)
