@@ -193,7 +193,7 @@ async def test_resource_history_screen_names_who_created_it(sandbox):
         screen = ResourceTrailScreen(TRAINING, name)
         await app.push_screen(screen)
         await until(pilot, lambda: not screen.scanning and screen.progress is not None
-                    and screen.progress.done and screen.phase == "EventSource", limit=20)
+                    and screen.progress.done and screen.phase == "EventSource", limit=40)
         await pilot.pause()
         assert any(e.event_id == rec["eventID"] for e in screen.events)
         assert all(trail.names_resource(e, name) for e in screen.events)
