@@ -280,7 +280,10 @@ class LogScreen(Screen[None]):
                 except AwsError as err:
                     self._show_error(err)
             if self.follow_wanted is None:
-                self.follow_wanted = self.kind.is_in_progress(self._status_of())
+                status = self._status_of()
+                # jobs while they run; endpoints while they serve (an InService endpoint keeps logging)
+                self.follow_wanted = self.kind.is_in_progress(status) or (
+                    self.kind is ENDPOINT and status in ("InService", ""))
             self._resolve_range()
             streams = await logs.streams()
             self._set_streams(streams)
@@ -298,6 +301,7 @@ class LogScreen(Screen[None]):
                         dedupe.remember(e)
                 view.add_events(batch)
             self.busy = False
+            view.scroll_end(animate=False, immediate=True, x_axis=False)  # the newest lines, as tail does
             self._render_status()
             self._discover()
             if self.follow_wanted:
@@ -336,6 +340,13 @@ class LogScreen(Screen[None]):
             async for batch in source.batches():
                 if self.notice:
                     self.notice = ""
+                new = {e.source for e in batch} - set(self.sources)
+                if new:  # a new instance (or a restarted one) has started logging
+                    from smtui.aws.logs import instances_not_logged
+
+                    self.sources = sorted(set(self.sources) | new)
+                    self.missing = instances_not_logged(self.describe, self.sources)
+                    self._render_header()
                 self.view.add_events(batch)
         except AwsError as err:
             self._show_error(err)

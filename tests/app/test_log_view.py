@@ -261,3 +261,34 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
         assert app.screen is screen
         await pilot.press("escape")
         assert app.screen is not screen
+
+
+async def test_endpoint_follows_hides_ping_and_loads_older_history_at_the_top(sandbox):
+    from smtui.app import SmtuiApp
+    from smtui.aws.resources import ENDPOINT
+    from smtui.screens.logs import LogScreen
+
+    ep = uid("ep-older")
+    group = ENDPOINT.log_group(ep)
+    now = now_ms()
+    ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"'
+    put(sandbox, group, "AllTraffic/i-0aaa", [(now - 3 * 3_600_000, "three hours ago"),
+                                              (now - 600_000, "ten minutes ago"), (now - 500_000, ping)])
+    app = SmtuiApp(sandbox=sandbox)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await app.get_aws()
+        screen = LogScreen(ENDPOINT, ep, describe={"EndpointName": ep, "EndpointStatus": "InService"})
+        await app.push_screen(screen)
+        await wait_for(lambda: bool(screen.view.lines) and not screen.busy)
+        assert screen.view.following  # an InService endpoint keeps logging
+        assert [ln.text for ln in screen.view.visible_lines] == ["ten minutes ago"]  # last hour, /ping hidden
+        await pilot.press("P")
+        assert [ln.text for ln in screen.view.visible_lines] == ["ten minutes ago", ping]
+        await pilot.press("g")  # to the top: older history
+        await wait_for(lambda: screen.view.lines[0].text == "three hours ago", 15)
+        assert [ln.text for ln in screen.view.lines] == ["three hours ago", "ten minutes ago", ping]
+        put(sandbox, group, "AllTraffic/i-0bbb", [(now_ms(), "new instance line")])
+        await wait_for(lambda: screen.view.lines[-1].text == "new instance line", 15)
+        await wait_for(lambda: "AllTraffic/i-0bbb" in screen.sources, 20)
+        await pilot.press("1")  # last 5 minutes
+        await wait_for(lambda: not screen.busy and [ln.text for ln in screen.view.lines] == ["new instance line"])
