@@ -292,3 +292,41 @@ async def test_endpoint_follows_hides_ping_and_loads_older_history_at_the_top(sa
         await wait_for(lambda: "AllTraffic/i-0bbb" in screen.sources, 20)
         await pilot.press("1")  # last 5 minutes
         await wait_for(lambda: not screen.busy and [ln.text for ln in screen.view.lines] == ["new instance line"])
+
+
+async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monkeypatch):
+    """The follow poll is throttled (injected once: one pane alone stays inside the quota, so the sandbox would
+    not throttle it): the status line says so, the lines stay, and following carries on."""
+    from smtui.app import SmtuiApp
+    from smtui.aws import logs as logs_mod
+    from smtui.aws.errors import AwsError
+    from smtui.aws.resources import TRAINING
+    from smtui.screens.logs import LogScreen
+
+    job = uid("throttled")
+    stream = f"{job}/algo-1-1700000000"
+    put(sandbox, TRAINING_GROUP, stream, [(now_ms() - 5000, "before")])
+    real = logs_mod.PollingSource.poll_once
+    calls = {"n": 0}
+
+    async def flaky(self):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise AwsError("ThrottlingException", "Rate exceeded", "req-42", 400, "FilterLogEvents", "logs")
+        return await real(self)
+
+    monkeypatch.setattr(logs_mod.PollingSource, "poll_once", flaky)
+    monkeypatch.setattr(logs_mod, "_backoff", lambda attempt, cap=30.0: 1.0)
+    app = SmtuiApp(sandbox=sandbox)
+    async with app.run_test(size=(140, 20)) as pilot:
+        await app.get_aws()
+        screen = LogScreen(TRAINING, job, describe={"TrainingJobStatus": "InProgress"})
+        await app.push_screen(screen)
+        await wait_for(lambda: calls["n"] >= 1)
+        await pilot.pause()
+        status = str(screen.query_one("#logs-status").render())
+        assert "ThrottlingException" in status and "req-42" in status and "retrying" in status
+        assert [ln.text for ln in screen.view.lines] == ["before"]
+        put(sandbox, TRAINING_GROUP, stream, [(now_ms(), "after")])
+        await wait_for(lambda: screen.view.lines[-1].text == "after", 15)
+        assert "ThrottlingException" not in str(screen.query_one("#logs-status").render())
