@@ -7,7 +7,11 @@ import re
 
 _SECRET = re.compile(
     r"(?i)(aws_secret_access_key|aws_session_token|x-amz-security-token|authorization|secretaccesskey|"
-    r"sessiontoken|secret_key|session_token|signature)(['\"]?\s*[:=]\s*['\"]?|\s+)([^\s'\",}]+)"
+    r"sessiontoken|secret_key|session_token|signature|credentials)"
+    # the separator: "=", ": ", "': b'" (botocore logs header dicts with bytes values), or spaces
+    r"(['\"]?\s*[:=]\s*b?['\"]?|\s+)"
+    # the value: up to a quote, comma or brace; an Authorization header's value runs to the end of its quote
+    r"((?<=b')[^']+|(?<=b\")[^\"]+|(?<=')AWS4-HMAC[^']+|(?<=\")AWS4-HMAC[^\"]+|AWS4-HMAC-SHA256[^'\"}]+|[^\s'\",}]+)"
 )
 _KEY_ID = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{12,}\b")
 

@@ -71,11 +71,12 @@ def hostile(prefix: str) -> str:
 class Terminal:
     """smtui on a pseudo-terminal: write keys, wait for what it draws, keep every byte."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], cols: int = 200, rows: int = 50) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], cols: int = 200, rows: int = 50,
+                 cwd: str | None = None) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                                     start_new_session=True)
+                                     start_new_session=True, cwd=cwd)
         os.close(slave)
         self.out = bytearray()
         self._lock = threading.Lock()
