@@ -340,6 +340,8 @@ class PollingSource:
         """One poll: every page of FilterLogEvents from the overlapping start time, new events only."""
         logs = self.logs
         start = max(self.floor, min(self.newest, int(time.time() * 1000)) - self.overlap_ms)
+        # never start before an earlier poll did: the ids from before that were forgotten
+        start = self.floor = max(start, self.floor)
         new: list[LogEvent] = []
         async for page in logs.filter_pages(start_ms=start):
             for e in page:
