@@ -118,3 +118,24 @@ async def test_iter_pages_walks_every_page_of_more_than_100_jobs(sandbox, aws):
     assert pages >= 3
     # the server sorted them newest first because SortBy/SortOrder were sent
     assert seen == names
+
+
+def test_big_listings_refresh_incrementally_with_a_full_pass_now_and_then():
+    lst = Listing(TRAINING)
+    assert lst.incremental_since() is None  # never listed: full
+    lst.begin()
+    lst.apply([_s("a", modified=1), _s("b", modified=7)])
+    lst.finish(pages=1)
+    assert lst.incremental_since() is None  # small: always full
+    lst.begin()
+    lst.apply([_s("a", modified=1), _s("b", modified=7)])
+    lst.finish(pages=listing.INCREMENTAL_MIN_PAGES)
+    since = lst.incremental_since()
+    assert since == dt.datetime(2026, 1, 1, 0, 7, tzinfo=UTC) - listing.INCREMENTAL_OVERLAP
+    for _ in range(listing.FULL_EVERY):
+        lst.begin(partial=True)
+        lst.apply([_s("c", modified=9)])
+        assert lst.finish() == []  # a partial pass removes nothing
+    assert set(lst.summaries) == {"a", "b", "c"}
+    assert lst.incremental_since() is None  # time for a full pass
+    assert list_params(TRAINING, modified_after=since)["LastModifiedTimeAfter"] == since

@@ -94,16 +94,31 @@ class ServerFilter:
         return " ".join(parts)
 
 
-def list_params(kind: ResourceKind, flt: ServerFilter | None = None, max_results: int = 100) -> dict[str, Any]:
-    """The List call's parameters: MaxResults, SortBy and SortOrder always, plus the server filter."""
-    return {**kind.list_params(max_results), **(flt.params() if flt else {})}
+def list_params(kind: ResourceKind, flt: ServerFilter | None = None, max_results: int = 100,
+                modified_after: dt.datetime | None = None) -> dict[str, Any]:
+    """The List call's parameters: MaxResults, SortBy and SortOrder always, plus the server filter
+    (and ``LastModifiedTimeAfter`` for an incremental refresh)."""
+    params = {**kind.list_params(max_results), **(flt.params() if flt else {})}
+    if modified_after is not None:
+        params["LastModifiedTimeAfter"] = modified_after
+    return params
 
 
 async def iter_pages(aws: AwsSession, kind: ResourceKind, flt: ServerFilter | None = None,
-                     max_results: int = 100) -> AsyncIterator[list[dict[str, Any]]]:
+                     max_results: int = 100, modified_after: dt.datetime | None = None,
+                     ) -> AsyncIterator[list[dict[str, Any]]]:
     """Yield the summaries of every page (possibly empty pages: paging goes on while a token comes)."""
-    async for page in aws.pages("sagemaker", kind.list_op, **list_params(kind, flt, max_results)):
+    params = list_params(kind, flt, max_results, modified_after)
+    async for page in aws.pages("sagemaker", kind.list_op, **params):
         yield list(page.get(kind.list_key) or [])
+
+
+#: a listing of at least this many pages is refreshed incrementally (LastModifiedTimeAfter) ...
+INCREMENTAL_MIN_PAGES = 3
+#: ... with a full pass (which also notices deleted resources) every this many refreshes
+FULL_EVERY = 6
+#: overlap of an incremental refresh, for clock skew and eventual consistency
+INCREMENTAL_OVERLAP = dt.timedelta(minutes=2)
 
 
 # ---------------------------------------------------------------------------------------------- listing
@@ -124,6 +139,12 @@ class Listing:
         self._seen: set[str] | None = None
         self.complete = False  # a whole pass has finished at least once
         self.passes = 0
+        #: pages of the last full pass, and refreshes since it
+        self.full_pages = 0
+        self.since_full = 0
+        #: the newest LastModifiedTime seen (for incremental refreshes)
+        self.newest_modified: dt.datetime | None = None
+        self._partial = False
 
     def __len__(self) -> int:
         return len(self.summaries)
@@ -132,8 +153,20 @@ class Listing:
         self.summaries.clear()
         self._seen = None
         self.complete = False
+        self.full_pages = 0
+        self.since_full = 0
+        self.newest_modified = None
 
-    def begin(self) -> None:
+    def incremental_since(self) -> dt.datetime | None:
+        """``LastModifiedTimeAfter`` for the next pass, or ``None`` when it must be a full pass."""
+        if (not self.complete or self.newest_modified is None or self.full_pages < INCREMENTAL_MIN_PAGES
+                or self.since_full >= FULL_EVERY):
+            return None
+        return self.newest_modified - INCREMENTAL_OVERLAP
+
+    def begin(self, *, partial: bool = False) -> None:
+        """Start a pass; a ``partial`` pass (an incremental refresh) adds and updates but removes nothing."""
+        self._partial = partial
         self._seen = set()
 
     def apply(self, summaries: Iterable[Mapping[str, Any]]) -> PageChange:
@@ -146,6 +179,9 @@ class Listing:
                 continue
             if seen is not None:
                 seen.add(name)
+            modified = as_aware(summary.get("LastModifiedTime"))
+            if modified is not None and (self.newest_modified is None or modified > self.newest_modified):
+                self.newest_modified = modified
             old = self.summaries.get(name)
             if old is None:
                 self.summaries[name] = dict(summary)
@@ -155,11 +191,17 @@ class Listing:
                 change.changed.append(name)
         return change
 
-    def finish(self) -> list[str]:
-        """End a pass that saw every page: the names that were not seen are gone."""
+    def finish(self, pages: int = 0) -> list[str]:
+        """End a pass that saw every page: the names that were not seen are gone (a partial pass
+        removes nothing)."""
         seen, self._seen = self._seen, None
-        self.complete = True
         self.passes += 1
+        if self._partial:
+            self.since_full += 1
+            return []
+        self.complete = True
+        self.full_pages = pages
+        self.since_full = 0
         if seen is None:
             return []
         gone = [name for name in self.summaries if name not in seen]

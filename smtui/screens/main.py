@@ -227,6 +227,9 @@ class ResourcePane(Vertical):
         self._pending_describe: list[str] = []
         self._describe_worker: Any = None
         self._ui_timer: Timer | None = None
+        self._force_full = False
+        self.last_pass_incremental = False
+        self._binding_state: tuple[bool, bool] = (False, False)
         self._describe_failed: dict[str, float] = {}
         self.table = ResourceTable(table_columns(kind), self._format, search_text=search_text,
                                    id=f"{kind.key}-table")
@@ -298,6 +301,11 @@ class ResourcePane(Vertical):
         show_table = not (n == 0 and (self.error is not None or not self.loaded))
         if self.table.display != show_table:
             self.table.display = show_table
+        # the footer shows l/t/c only with a row under the cursor, escape only with a filter
+        binding_state = (self.table.cursor_key is not None, bool(self.table.filter_text or self._filter_error))
+        if binding_state != self._binding_state:
+            self._binding_state = binding_state
+            self.refresh_bindings()
         self.update_status()
     def update_status(self) -> None:
         if not self.is_mounted:
@@ -362,10 +370,15 @@ class ResourcePane(Vertical):
     async def _refresh_pass(self) -> None:
         aws = await self.app.get_aws()  # type: ignore[attr-defined]
         kind, table, lst = self.kind, self.table, self.listing
-        lst.begin()
+        # a big listing is refreshed by what changed since the newest change seen (new jobs, status
+        # changes) with a full pass now and then for deletions; r always does a full pass
+        since = None if self._force_full else lst.incremental_since()
+        self._force_full = False
+        self.last_pass_incremental = since is not None
+        lst.begin(partial=since is not None)
         self.pages = 0
         try:
-            async for summaries in listing.iter_pages(aws, kind, self.server_filter):
+            async for summaries in listing.iter_pages(aws, kind, self.server_filter, modified_after=since):
                 self.pages += 1
                 change = lst.apply(summaries)
                 names = change.added + change.changed
@@ -377,7 +390,7 @@ class ResourcePane(Vertical):
                     self.update_state()  # the first rows (or the empty state) at once
                 else:
                     self.update_soon()
-            gone = lst.finish()
+            gone = lst.finish(self.pages)
             if gone:
                 table.remove(gone)
                 self.cache.drop(gone)
@@ -572,9 +585,9 @@ class ResourcePane(Vertical):
         if self.busy:
             self.notify(f"{self.kind.title} are being refreshed already.", timeout=2)
             return
-        self.cache.max_age = 0  # visible in-progress rows are described again too
+        self.cache.clear()  # the rows on screen are described again too
+        self._force_full = True
         self.refresh_now()
-        self.cache.max_age = 30.0
 
     def action_sort_next(self) -> None:
         cols = [c.key for c in self.table.columns if c.sort_value is not None]

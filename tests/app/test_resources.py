@@ -204,3 +204,32 @@ async def test_command_palette_jumps_to_a_resource_by_name(sandbox):
         assert app.screen.resource_name == "resnet50-imagenet"
         await pilot.press("escape")
         assert main.current == "training" and main.pane("training").table.cursor_key == "resnet50-imagenet"
+
+
+async def test_big_listing_refreshes_by_last_modified_and_notices_deletions(sandbox, monkeypatch):
+    from smtui.aws import listing
+
+    monkeypatch.setattr(listing, "INCREMENTAL_MIN_PAGES", 1)
+    monkeypatch.setattr(listing, "FULL_EVERY", 2)
+    seen_params: list[dict] = []
+    real_iter = listing.iter_pages
+
+    def spy(aws, kind, flt=None, max_results=100, modified_after=None):
+        if kind.key == "training":
+            seen_params.append({"modified_after": modified_after})
+        return real_iter(aws, kind, flt, max_results, modified_after)
+
+    monkeypatch.setattr(listing, "iter_pages", spy)
+    name = unique("incr")
+    create_training_job(sandbox, name)
+    fsm.set_status("training", name, "InProgress")
+    app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.press("2")
+        pane = app.screen.pane("training")
+        await until(pilot, lambda: name in pane.table and pane.listing.complete)
+        fsm.set_status("training", name, "Completed")
+        await until(pilot, lambda: pane.table.get_raw(name)["status"] == "Completed", what="incremental update")
+        assert any(p["modified_after"] is not None for p in seen_params)  # an incremental pass ran
+        fsm.delete("training", name)
+        await until(pilot, lambda: name not in pane.table, what="deletion noticed by the next full pass")
