@@ -369,10 +369,10 @@ class LogScreen(Screen[None]):
             end = self.range_start
             assert end is not None
             span = max(3_600_000, _now_ms() - end)
-            while True:
-                start = end - span
+            for attempt in range(12):  # windows twice as long each time; then everything older
+                start: int | None = end - span
                 earliest = self._earliest_stream_ms
-                if earliest is not None and start <= earliest:
+                if (earliest is not None and start <= earliest) or start <= 0 or attempt == 11:
                     start = None
                 got = 0
                 async for batch in self.logs.history(start, end):
