@@ -19,11 +19,36 @@ async def test_one_cached_client_per_service(aws):
     assert await aws.client("logs") is not a
 
 
-async def test_pages_follow_next_token_through_short_pages(aws):
-    names = []
-    async for page in aws.pages("sagemaker", "list_training_jobs", **{**TRAINING.list_params(), "MaxResults": 1}):
-        names += [s["TrainingJobName"] for s in page["TrainingJobSummaries"]]
-    assert len(names) >= 3 and len(set(names)) == len(names)
+async def test_pages_follow_next_token_to_the_end(sandbox):
+    """Paging goes on while a token comes back, and stops when it does not."""
+    import dataclasses
+
+    from smtui.aws.session import AwsSession
+
+    region = "ap-northeast-1"  # an account of this test's own: the seeded us-east-1 one stays as seeded
+    import boto3
+
+    sm = boto3.client("sagemaker", region_name=region, endpoint_url=sandbox.url,
+                      aws_access_key_id="AKIAIOSFODNN7SANDBOX", aws_secret_access_key="x")
+    for name in ("paging-a-1", "other-1", "paging-a-2", "other-2", "paging-a-3"):
+        sm.create_training_job(
+            TrainingJobName=name, RoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
+            AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+            OutputDataConfig={"S3OutputPath": "s3://b/o"},
+            ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
+            StoppingCondition={"MaxRuntimeInSeconds": 60},
+        )
+    session = AwsSession(dataclasses.replace(sandbox.target(), region=region))
+    try:
+        names, sizes = [], []
+        params = {**TRAINING.list_params(), "MaxResults": 1, "NameContains": "paging-a"}
+        async for page in session.pages("sagemaker", "list_training_jobs", **params):
+            sizes.append(len(page["TrainingJobSummaries"]))
+            names += [s["TrainingJobName"] for s in page["TrainingJobSummaries"]]
+    finally:
+        await session.close()
+    assert sorted(names) == ["paging-a-1", "paging-a-2", "paging-a-3"]
+    assert sizes[:3] == [1, 1, 1]
 
 
 async def test_missing_resource_is_an_aws_error_with_code_and_request_id(aws):
