@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import configparser
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -90,6 +91,25 @@ def region_from_profile(profile: str | None) -> str | None:
     return None
 
 
+#: what AWS region names look like in every partition (us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1);
+#: checked without botocore, which start-up does not import
+_REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$")
+
+
+def unknown_profile(profile: str) -> bool:
+    """True when ``profile`` is in neither of the AWS config files (read without botocore)."""
+    credentials, config = _aws_config_files()
+    for path, sections in ((credentials, (profile,)), (config, (f"profile {profile}", profile))):
+        cfg = configparser.RawConfigParser()
+        try:
+            cfg.read(path)
+        except configparser.Error:
+            return False  # a file botocore will complain about itself, with a better message
+        if any(cfg.has_section(s) for s in sections):
+            return False
+    return True
+
+
 def resolve_target(args: argparse.Namespace, settings: Settings):
     """Profile, region and endpoint from the command line, environment, settings and AWS config.
 
@@ -108,6 +128,14 @@ def resolve_target(args: argparse.Namespace, settings: Settings):
         raise SystemExit(2)
     if not region:
         sys.stderr.write(NO_REGION + "\n")
+        raise SystemExit(2)
+    if not _REGION.match(region):
+        sys.stderr.write(f"smtui: {region!r} is not an AWS region name (like us-east-1 or eu-west-2).\n")
+        raise SystemExit(2)
+    if args.profile and unknown_profile(args.profile):
+        files = " or ".join(str(f) for f in _aws_config_files())
+        sys.stderr.write(f"smtui: no profile named {args.profile!r} in {files}. "
+                         "Check the name (aws configure list-profiles), or leave out --profile.\n")
         raise SystemExit(2)
     return AwsTarget(profile=profile, region=region, endpoint_url=endpoint)
 

@@ -9,7 +9,8 @@ What is removed:
   DCS/SOS/PM/APC strings, two-byte escapes, and a lone ESC;
 - their 8-bit forms (C1 0x80-0x9F, including 0x9B CSI and 0x9D OSC with their parameters);
 - C0 controls except tab (and newline where the caller keeps lines), and DEL;
-- Unicode bidi overrides and isolates, which can make text read differently from what it is.
+- Unicode bidi overrides and isolates, which can make text read differently from what it is;
+- lone surrogates (undecodable bytes) become U+FFFD, since a terminal cannot be sent them at all.
 SGR colour sequences (``ESC [ ... m``) are removed by :func:`clean` and turned into styles by
 :func:`to_text`; they are never passed through raw.
 """
@@ -40,6 +41,9 @@ _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 # C0 except \t and \n, DEL, C1, bidi embedding/override/isolate controls.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS_NO_NL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (bytes that were not UTF-8, decoded with surrogateescape, or "\udcff" escapes in JSON)
+# cannot be written to a UTF-8 terminal at all: they become U+FFFD, the replacement character.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 #: Lines longer than this are shown cut, with a marker; saved files keep them whole.
 DISPLAY_LIMIT = 4096
@@ -71,6 +75,8 @@ def clean(s: object, *, newlines: bool = False) -> str:
         return ""
     if not isinstance(s, str):
         s = str(s)
+    if not s.isascii():
+        s = _SURROGATES.sub("\ufffd", s)
     s = collapse_cr(s)
     s = _ESCAPES.sub("", s)
     if newlines:
@@ -81,6 +87,8 @@ def clean(s: object, *, newlines: bool = False) -> str:
 
 def clean_keep_sgr(s: str) -> str:
     """Like :func:`clean` (newlines kept) but SGR colour sequences stay, for :func:`to_text`."""
+    if not s.isascii():
+        s = _SURROGATES.sub("\ufffd", s)
     s = collapse_cr(s)
     pieces: list[str] = []
     pos = 0
