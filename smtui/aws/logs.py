@@ -250,6 +250,9 @@ class Deduper:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.keys: Counter[tuple[str, int, str]] = Counter()
+        #: True: a remembered key hides one later copy (a history line seen again by a poll). False: it hides
+        #: every later copy (Live Tail, whose sessions and catch-ups can deliver an event more than twice).
+        self.consume = True
 
     def __len__(self) -> int:
         return len(self.ids) + len(self.keys)
@@ -271,6 +274,8 @@ class Deduper:
             k = event.key()
             n = self.keys.get(k)
             if n:
+                if not self.consume:
+                    return False
                 if n == 1:
                     del self.keys[k]
                 else:
@@ -387,8 +392,9 @@ class LiveTailSource:
     """Follows a resource with StartLiveTail (events pushed about every second).
 
     A session ends after 3 hours (SessionTimeoutException) or when the service closes it; the source then
-    starts a new one, and drops events it already delivered in an earlier session. Live Tail events carry
-    no eventId, so those are remembered by (stream, timestamp, message) within a time window.
+    starts a new one. Each session begins with a FilterLogEvents catch-up from the newest event delivered, so
+    the moments between sessions (and between the history and the first session) leave no gap. Live Tail
+    events carry no eventId, so events are remembered by (stream, timestamp, message) within a time window.
     """
 
     def __init__(self, logs: ResourceLogs, start_ms: int, *, deduper: Deduper | None = None,
@@ -398,6 +404,7 @@ class LiveTailSource:
         self.floor = start_ms - MIN_OVERLAP_MS if floor_ms is None else floor_ms
         self.newest = start_ms
         self.dedupe = deduper or Deduper()
+        self.dedupe.consume = False
         self.notice = notice or logs.notice
         self.min_session_s = min_session_s
         self.sessions = 0
@@ -426,6 +433,16 @@ class LiveTailSource:
         out.sort(key=_ts)
         return out
 
+    async def _catch_up(self) -> list[LogEvent]:
+        out: list[LogEvent] = []
+        async for page in self.logs.filter_pages(start_ms=max(self.floor, self.newest - MIN_OVERLAP_MS)):
+            for e in page:
+                e.event_id = None  # Live Tail events have no id: remember these the same way
+                if self.dedupe.admit(e):
+                    out.append(e)
+        out.sort(key=_ts)
+        return out
+
     async def session(self) -> AsyncIterator[list[LogEvent]]:
         """One Live Tail session, until the service ends it."""
         from smtui.aws.errors import from_exception
@@ -438,6 +455,12 @@ class LiveTailSource:
             params["logEventFilterPattern"] = self.logs.pattern
         resp = await self.logs.aws.call("logs", "start_live_tail", **params)
         self.sessions += 1
+        # A session only pushes what arrives after it started: fill the gap since the newest event delivered
+        # (the end of the history, or the previous session) with FilterLogEvents, once per session.
+        caught = await self._catch_up()
+        if caught:
+            self.newest = max(self.newest, caught[-1].timestamp)
+            yield caught
         try:
             async for item in resp["responseStream"]:
                 update = item.get("sessionUpdate")
