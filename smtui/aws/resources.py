@@ -125,10 +125,12 @@ class ResourceKind:
         ended, instances/variants, reason. ``describe`` fills what the list summary lacks."""
         merged: Mapping[str, Any] = {**describe, **summary} if describe else summary
         instances = self.instances_of(describe) if (describe and self.instances_of) else None
-        reason = merged.get("FailureReason") or merged.get("ExitMessage") or ""
+        status = self.status_of(summary)
+        # ExitMessage is the container's last words: a reason only when the job did not succeed
+        reason = merged.get("FailureReason") or (merged.get("ExitMessage") if status in BAD else "") or ""
         return {
             "name": self.name_of(summary),
-            "status": self.status_of(summary),
+            "status": status,
             "secondary": merged.get("SecondaryStatus") or "",
             "created": summary.get("CreationTime"),
             "modified": summary.get("LastModifiedTime") or merged.get("LastModifiedTime"),

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Static
 
 from smtui.aws import listing, metrics
 from smtui.aws.errors import AwsError
-from smtui.aws.resources import ResourceKind, status_style
+from smtui.aws.resources import BAD, ResourceKind, status_style
 from smtui.text import clean, to_text
 from smtui.widgets.json_view import JsonView
 from smtui.widgets.sparkline import spark
@@ -92,9 +92,11 @@ def _seconds(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------- sections per kind
 
 
-def failure_panel(describe: Mapping[str, Any]) -> RenderableType | None:
+def failure_panel(describe: Mapping[str, Any], status: str = "") -> RenderableType | None:
     reason = describe.get("FailureReason") or ""
     exit_message = describe.get("ExitMessage") or ""
+    if not reason and status not in BAD:
+        return None  # a successful job's ExitMessage is shown with its details, not as a failure
     if not reason and not exit_message:
         return None
     body = Text()
@@ -202,6 +204,7 @@ def processing_sections(d: Mapping[str, Any]) -> list[RenderableType]:
         ("Image", app.get("ImageUri")),
         ("Entrypoint", " ".join(clean(a) for a in app.get("ContainerEntrypoint") or []) or None),
         ("Arguments", " ".join(clean(a) for a in app.get("ContainerArguments") or []) or None),
+        ("Exit message", d.get("ExitMessage")),
     ])))
     inputs = d.get("ProcessingInputs") or []
     if inputs:
@@ -328,6 +331,7 @@ class DetailScreen(Screen[None]):
         with VerticalScroll(id="detail-structured"):
             yield Static("", id="detail-failure")
             yield Static(Text(f"Loading {self.kind.singular} {clean(self.resource_name)}…"), id="detail-overview")
+            yield Static("", id="detail-first")  # the timeline (training) or the variants (endpoints)
             yield Static("", id="detail-metrics")
             yield Static("", id="detail-sections")
         yield JsonView(id="detail-json")
@@ -455,7 +459,7 @@ class DetailScreen(Screen[None]):
             if self.error is not None:
                 ov.update(Panel(Text(self.error.details()), title="Could not describe", border_style="red"))
             return
-        panel = failure_panel(d)
+        panel = failure_panel(d, str(d.get(self.kind.status_field) or ""))
         failure.display = panel is not None
         failure.update(panel or "")
         parts: list[RenderableType] = []
@@ -463,6 +467,7 @@ class DetailScreen(Screen[None]):
             parts.append(Panel(Text(self.error.details()), title="Refresh failed (showing the last answer)",
                                border_style="red"))
         parts.append(overview(self.kind, self.resource_name, d))
+        parts.append(Text(""))
         ov.update(Group(*parts))
         width = max(20, min(60, self.size.width - 50))
         if self.metrics_error is not None:
@@ -483,7 +488,10 @@ class DetailScreen(Screen[None]):
         tags = d.get("Tags")
         if tags:
             sections.append(_section("Tags", _grid((clean(t.get("Key")), t.get("Value")) for t in tags)))
-        self.query_one("#detail-sections", Static).update(Group(*sections))
+        first = self.query_one("#detail-first", Static)
+        first.display = bool(sections)
+        first.update(sections[0] if sections else "")
+        self.query_one("#detail-sections", Static).update(Group(*sections[1:]))
         document: dict[str, Any] = dict(d)
         if self.config:
             document = {self.kind.describe_op: d, "describe_endpoint_config": self.config}

@@ -301,6 +301,8 @@ class ResourcePane(Vertical):
         show_table = not (n == 0 and (self.error is not None or not self.loaded))
         if self.table.display != show_table:
             self.table.display = show_table
+            if show_table and self.on_screen and self.screen.focused is None:
+                self.table.focus()  # it could not take the focus while hidden
         # the footer shows l/t/c only with a row under the cursor, escape only with a filter
         binding_state = (self.table.cursor_key is not None, bool(self.table.filter_text or self._filter_error))
         if binding_state != self._binding_state:
