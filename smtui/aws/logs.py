@@ -408,6 +408,7 @@ class LiveTailSource:
         self.notice = notice or logs.notice
         self.min_session_s = min_session_s
         self.sessions = 0
+        self._session_ms = 0
         self.sampled = False
 
     async def _group_arn(self) -> str:
@@ -428,6 +429,10 @@ class LiveTailSource:
                 continue
             e = LogEvent(int(r.get("timestamp") or 0), r.get("message") or "", stream, logs.label(stream),
                          int(r.get("ingestionTime") or 0))
+            # a session pushes what is ingested after it starts; anything ingested well before (a replay)
+            # was covered by the catch-up or the history
+            if e.ingestion and e.ingestion < self._session_ms - 60_000:
+                continue
             if e.timestamp >= self.floor and self.dedupe.admit(e):
                 out.append(e)
         out.sort(key=_ts)
@@ -455,6 +460,7 @@ class LiveTailSource:
             params["logEventFilterPattern"] = self.logs.pattern
         resp = await self.logs.aws.call("logs", "start_live_tail", **params)
         self.sessions += 1
+        self._session_ms = int(time.time() * 1000)
         # A session only pushes what arrives after it started: fill the gap since the newest event delivered
         # (the end of the history, or the previous session) with FilterLogEvents, once per session.
         caught = await self._catch_up()
@@ -470,6 +476,7 @@ class LiveTailSource:
                 batch = self._events(update.get("sessionResults") or [])
                 if batch:
                     self.newest = max(self.newest, batch[-1].timestamp)
+                    self.dedupe.forget_before(self.newest - MAX_OVERLAP_MS)
                     yield batch
         except AwsError:
             raise
