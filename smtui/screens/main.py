@@ -602,7 +602,10 @@ class ResourcePane(Vertical):
 
     def action_toggle_absolute(self) -> None:
         self.absolute = not self.absolute
-        self.table.touch()
+        for col in self.table.columns:
+            if col.key in ("created", "modified"):
+                col.width = 20 if self.absolute else 10
+        self.table.relayout()
 
     def action_logs(self) -> None:
         name = self.table.cursor_key

@@ -287,6 +287,14 @@ class ResourceTable(ScrollView, can_focus=True):
         self._view_dirty = False
         self._changed()
 
+    def relayout(self) -> None:
+        """Column widths changed (the owner edited ``columns``): measure again and redraw."""
+        self._widths_for = None
+        self.stamp += 1
+        self._lines.clear()
+        self._update_virtual_size()
+        self.refresh()
+
     def touch(self) -> None:
         """Re-format every row on the next draw (relative times moved on)."""
         self.stamp += 1

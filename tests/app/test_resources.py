@@ -233,3 +233,45 @@ async def test_big_listing_refreshes_by_last_modified_and_notices_deletions(sand
         assert any(p["modified_after"] is not None for p in seen_params)  # an incremental pass ran
         fsm.delete("training", name)
         await until(pilot, lambda: name not in pane.table, what="deletion noticed by the next full pass")
+
+
+async def test_sort_keys_and_absolute_times(sandbox):
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.press("2")
+        pane = app.screen.pane("training")
+        table = pane.table
+        await until(pilot, lambda: pane.loaded and "train" in table)
+        assert table.sort_key == "created" and table.sort_reverse  # newest first, like the server
+        await pilot.press("s")
+        assert table.sort_key == "duration" and "DURATION ▼" in screen_text(app)
+        await pilot.press("s", "s", "s")  # instances, reason, then name (it wraps around)
+        assert table.sort_key == "name" and not table.sort_reverse
+        names = table.visible_rows()
+        assert names == sorted(names, key=str.lower)
+        await pilot.press("S")
+        assert table.visible_rows() == sorted(names, key=str.lower, reverse=True)
+        import re
+
+        def iso_times() -> int:
+            return len(re.findall(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", screen_text(app)))
+
+        relative = iso_times()  # only the status line's "created <ISO>" of the cursor row
+        await pilot.press("a")
+        await until(pilot, lambda: iso_times() >= relative + 5, what="absolute times in the table")
+
+
+async def test_switching_region_from_the_palette_reloads_every_pane(sandbox):
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        endpoints = main.pane("endpoint")
+        await until(pilot, lambda: "churn-prod" in endpoints.table)
+        await pilot.press("ctrl+p", *"region eu-west-3")
+        from textual.widgets import OptionList
+
+        await until(pilot, lambda: app.screen.query(OptionList) and app.screen.query_one(OptionList).option_count)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.aws.region == "eu-west-3", what="reconnected")
+        await until(pilot, lambda: "No endpoints in eu-west-3" in screen_text(app), what="empty state")
+        assert len(endpoints.table) == 0 and "churn-prod" not in endpoints.table
