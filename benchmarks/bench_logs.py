@@ -251,8 +251,11 @@ def main() -> int:
         print(f"\nmedians of {args.runs} interleaved runs, {total:,} events ({'wall time per command'}):")
         for name, ts in times.items():
             med = statistics.median(ts)
-            print(f"  {name:34s} {med:7.2f}s   {med / floor:5.2f}x the floor   smtui is {med / ours:5.1f}x faster"
-                  if name != "smtui logs" else f"  {name:34s} {med:7.2f}s   {med / floor:5.2f}x the floor")
+            line = f"  {name:38s} {med:7.2f}s   {med / floor:5.2f}x the floor"
+            if name != "smtui logs":
+                line += (f"   smtui is {med / ours:4.1f}x faster" if med >= ours else
+                         f"   smtui takes {ours / med:4.2f}x as long")
+            print(line)
         quota = statistics.median(times["plain HTTP at 10 req/s (quota floor)"])
         print(f"\ntarget: smtui logs within 1.5x of the plain-HTTP floor: {ours / floor:.2f}x; "
               f"{ours / quota:.2f}x the floor of a client that keeps to the 10 requests/s quota")
