@@ -166,3 +166,25 @@ async def test_resource_deleted_while_its_detail_and_log_views_are_open(own_sand
         await until(pilot, lambda: not logs2.busy and logs2.error, what="the log view says what happened")
         assert "no longer exists" in screen_text(app) or "ResourceNotFound" in screen_text(app) \
             or "Could not find" in screen_text(app)
+
+
+async def test_quitting_while_the_audit_scan_runs_exits_cleanly(own_sandbox):
+    """ctrl+c while the audit pane is still paging through LookupEvents: smtui exits without a traceback (the
+    cancelled scan must not draw into a pane that is already gone)."""
+    sb = own_sandbox("ca-central-1")
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    for i in range(400):  # 8 pages at 2 requests/s: still scanning when q is pressed
+        sb.recorder.add({"eventTime": (now - dt.timedelta(minutes=i + 1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "eventName": "DescribeTrainingJob", "eventSource": "sagemaker.amazonaws.com",
+                         "awsRegion": sb.region, "userIdentity": {"type": "IAMUser", "userName": "u"}})
+    app = SmtuiApp(target=sb.target())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5")
+        audit = app.screen.query_one("#audit")
+        await until(pilot, lambda: audit.scanning and audit.events, what="the scan under way")
+        await pilot.press("2")
+        await app.push_screen(DetailScreen(TRAINING, "no-such-job"))  # another screen on top, as in a session
+        await pilot.press("ctrl+c")
+    assert app.return_code in (0, None)
