@@ -390,6 +390,27 @@ class LogScreen(Screen[None]):
         finally:
             self.busy_older = False
 
+    @work(exclusive=True, group="logs-pattern")
+    async def _try_pattern(self, pattern: str | None) -> None:
+        """Ask the service about a new filter pattern before dropping the lines shown: a pattern it rejects
+        leaves the view and the previous pattern as they were, with the service's message."""
+        if pattern:
+            from smtui.aws.logs import ResourceLogs
+
+            aws = await self.app.get_aws()
+            probe = ResourceLogs(aws, self.kind, self.resource_name, pattern=pattern)
+            now = _now_ms()
+            try:
+                async for _page in probe.filter_pages(start_ms=now - 60_000, end_ms=now):
+                    break
+            except AwsError as err:
+                if not err.is_not_found:  # no log group yet: nothing to say about the pattern
+                    self._show_error(err)
+                    return
+        self.pattern = pattern
+        self._render_header()
+        self.start_loading()
+
     # ------------------------------------------------------------------ actions
     def action_back(self) -> None:
         inp = self._input
@@ -496,9 +517,7 @@ class LogScreen(Screen[None]):
             if value and view.find(True) is None:
                 self.notify(f"No line matches {value!r}", timeout=2)
         elif mode == "pattern":
-            self.pattern = value or None
-            self._render_header()
-            self.start_loading()
+            self._try_pattern(value or None)
         elif mode == "range":
             if not value:
                 return
