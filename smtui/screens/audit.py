@@ -12,6 +12,7 @@ filter runs server-side instead (CloudTrail Lake SQL, Logs Insights).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -20,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
@@ -229,7 +231,13 @@ class AuditPane(Vertical):
         self._draw_filters()
         signal = getattr(self.app, "aws_changed", None)
         if signal is not None:
-            signal.subscribe(self, lambda _aws: self.action_reload())
+            signal.subscribe(self, self._aws_changed)
+
+    def _aws_changed(self, _aws: Any) -> None:
+        """New credentials, profile or region: read the domains and the window again."""
+        if self.loaded_once:
+            self.load_domains()
+            self.action_reload()
 
     def on_show(self) -> None:
         focused = self.screen.focused
@@ -291,6 +299,8 @@ class AuditPane(Vertical):
             if gen == self._gen and self.progress is not None:
                 self.progress.cancelled = True
             raise
+        except NoMatches:  # the pane was taken down while a page was being drawn (the app is exiting)
+            return
         except (AwsError, ValueError) as err:
             aws_err = err if isinstance(err, AwsError) else AwsError("InvalidQuery", str(err))
             if self.progress is not None:
@@ -302,7 +312,9 @@ class AuditPane(Vertical):
         finally:
             if gen == self._gen:
                 self.scanning = False
-                self._draw_progress()
+                if self.is_attached:
+                    with contextlib.suppress(NoMatches):
+                        self._draw_progress()
 
     async def _load_server_side(self, aws: Any, query: TrailQuery, mode: str) -> None:
         opts = self.options
@@ -724,11 +736,15 @@ class ResourceTrailScreen(Screen[None]):
             report = getattr(self.app, "report_aws_error", None)
             if report is not None:
                 report(err)
+        except NoMatches:  # the screen was taken down while a page was being drawn
+            return
         finally:
             if gen == self._gen:
                 self.scanning = False
-                self._draw_progress()
-                self._draw_lifecycle()
+                if self.is_attached:
+                    with contextlib.suppress(NoMatches):
+                        self._draw_progress()
+                        self._draw_lifecycle()
 
     def _draw_progress(self) -> None:
         line = Text()
