@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList
@@ -256,40 +257,51 @@ def test_time_window_prompt_values():
     assert parse_window("since 2026-11-20", now=now) == (datetime(2026, 11, 20, tzinfo=UTC), None)
     assert parse_window("2026-11-20T08:00..2026-11-21", now=now) == (
         datetime(2026, 11, 20, 8, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
-    import pytest
-
     with pytest.raises(ValueError):
         parse_window("2026-11-21..2026-11-20", now=now)
 
 
-async def test_loading_page_by_page_can_be_stopped_with_x():
-    """A busier account (its own sandbox, 400 events today): rows arrive page by page; x stops the scan."""
+@pytest.fixture(scope="module")
+def busy():
+    """A busier account (its own sandbox and CloudTrail, 400 events today)."""
     from smtui.sandbox import Sandbox
 
     sb = Sandbox(seed="empty", driver=False, region="eu-west-2").start()
-    try:
-        now = datetime.now(UTC).replace(microsecond=0)
-        for i in range(400):
-            sb.recorder.add({"eventVersion": "1.09", "eventSource": "sagemaker.amazonaws.com",
-                             "eventName": "DescribeTrainingJob", "eventTime": (now - timedelta(seconds=60 * i + 60))
-                             .strftime("%Y-%m-%dT%H:%M:%SZ"), "readOnly": True,
-                             "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/R/u",
-                                              "sessionContext": {"sourceIdentity": f"u{i % 3}"}}})
-        app = AuditApp(target=sb.target())
-        async with app.run_test(size=(180, 50)) as pilot:
-            pane = app.query_one(AuditPane)
-            await until(pilot, lambda: pane.progress is not None and pane.progress.pages >= 2, what="two pages")
-            assert pane.scanning and 100 <= pane.table.row_count < 400
-            assert "x stops" in await screen_text(pilot)
-            await pilot.press("x")
-            await until(pilot, lambda: not pane.scanning, what="the scan to stop")
-            assert pane.progress.cancelled and pane.table.row_count < 400
-            text = await screen_text(pilot)
-            assert "cancelled" in text and "pages" in text and "covered" in text
-            # nothing more can arrive: the loading worker is gone
-            from textual.worker import WorkerState
+    now = datetime.now(UTC).replace(microsecond=0)
+    for i in range(400):
+        sb.recorder.add({"eventVersion": "1.09", "eventSource": "sagemaker.amazonaws.com",
+                         "eventName": "DescribeTrainingJob", "eventTime": (now - timedelta(seconds=60 * i + 60))
+                         .strftime("%Y-%m-%dT%H:%M:%SZ"), "readOnly": True,
+                         "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/R/u",
+                                          "sessionContext": {"sourceIdentity": f"u{i % 3}"}}})
+    yield sb
+    sb.stop()
 
-            assert all(w.state in (WorkerState.CANCELLED, WorkerState.SUCCESS)
-                       for w in app.workers if w.group == "audit-load")
-    finally:
-        sb.stop()
+
+async def test_loading_page_by_page_can_be_stopped_with_x(busy):
+    """Rows arrive page by page; x stops the scan."""
+    app = AuditApp(target=busy.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.pages >= 2, what="two pages")
+        assert pane.scanning and 100 <= pane.table.row_count < 400
+        assert "x stops" in await screen_text(pilot)
+        await pilot.press("x")
+        await until(pilot, lambda: not pane.scanning, what="the scan to stop")
+        assert pane.progress.cancelled and pane.table.row_count < 400
+        text = await screen_text(pilot)
+        assert "cancelled" in text and "pages" in text and "covered" in text
+        # nothing more can arrive: the loading worker is gone
+        from textual.worker import WorkerState
+
+        assert all(w.state in (WorkerState.CANCELLED, WorkerState.SUCCESS)
+                   for w in app.workers if w.group == "audit-load")
+
+
+async def test_quitting_during_a_scan_is_clean(busy):
+    app = AuditApp(target=busy.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.pages >= 1 and pane.scanning)
+        await pilot.press("ctrl+c")
+    assert app.return_code in (0, None)
