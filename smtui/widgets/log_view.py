@@ -157,7 +157,7 @@ class LogView(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g,home", "top", "Top", show=False, id="logview.top"),
-        Binding("G,end", "bottom", "Bottom / resume", id="logview.bottom"),
+        Binding("G,end", "bottom", "Bottom / resume", key_display="G", id="logview.bottom"),
         Binding("up,k", "scroll_up_line", "Up", show=False, id="logview.up"),
         Binding("down,j", "scroll_down_line", "Down", show=False, id="logview.down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="logview.pageup"),
