@@ -738,8 +738,11 @@ async def resource_history(
     if not fallback:
         return
     q2 = TrailQuery(start=start, end=end, event_source=event_source or SAGEMAKER_SOURCE)
+    named = 0
     async for kept, progress in scan(aws, q2, limit=limit):
         new = [e for e in kept if names_resource(e, name) and _first(e, seen)]
+        named += len(new)
+        progress.matched = named  # "kept" in the progress line: events that name the resource
         yield new, progress, "EventSource"
 
 
