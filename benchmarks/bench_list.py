@@ -67,7 +67,7 @@ def _session(url: str) -> Any:
 # ---------------------------------------------------------------------------------------------- measurements
 
 
-async def wait_until(condition: Any, step: float = 0.001, limit: float = 600.0) -> None:
+async def wait_until(condition: Any, step: float = 0.001, limit: float = 120.0) -> None:
     """Poll ``condition`` (frames are recorded by a hook, so there is nothing to await on)."""
     deadline = time.perf_counter() + limit
     while True:
@@ -105,10 +105,10 @@ async def smtui_listing(url: str, jobs: int, keys: str) -> dict[str, Any]:
     frames: list[float] = []
     real_iter = listing.iter_pages
 
-    async def timed_iter(aws: Any, kind: Any, flt: Any = None, max_results: int = 100) -> Any:
+    async def timed_iter(aws: Any, kind: Any, flt: Any = None, max_results: int = 100, **kw: Any) -> Any:
         if kind.key == "training":
             marks.setdefault("t0", time.perf_counter())
-        async for summaries in real_iter(aws, kind, flt, max_results):
+        async for summaries in real_iter(aws, kind, flt, max_results, **kw):
             yield summaries
             if kind.key == "training":
                 marks.setdefault("first_page", time.perf_counter())
