@@ -257,8 +257,7 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         out["listed_rows"] = len(training.table)
         sampling.cancel()
         out["audit_events"] = len(audit.events)
-        # stop a scan still running before leaving (an exit racing the scan's last draw can raise NoMatches
-        # in the audit pane: reported, see docs/reliability.md)
+        # stop a scan still running before leaving, so the figures below are about a finished scan or none
         audit.action_cancel()
         await poll(lambda: not audit.scanning, 30.0)
         out["audit_done"] = bool(audit.progress and audit.progress.done)

@@ -54,7 +54,7 @@ async def test_endpoint_goes_away_mid_follow_no_line_lost_none_twice(own_sandbox
 
         # the endpoint goes away; the job keeps logging meanwhile (straight into the backend)
         down = asyncio.create_task(asyncio.to_thread(sb.restart, 3.0))
-        await asyncio.sleep(0.3)
+        await until(pilot, lambda: not sb.running, what="the endpoint gone")
         gap_start = now_ms()
         gap = {h: [(gap_start + i * 10 + h, f"during h{h} #{i}") for i in range(25)] for h in (1, 2)}
         for h, events in gap.items():
