@@ -188,3 +188,30 @@ async def test_quitting_while_the_audit_scan_runs_exits_cleanly(own_sandbox):
         await app.push_screen(DetailScreen(TRAINING, "no-such-job"))  # another screen on top, as in a session
         await pilot.press("ctrl+c")
     assert app.return_code in (0, None)
+
+
+async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_restart(own_sandbox, tmp_path,
+                                                                                      monkeypatch):
+    """The user's profile reads keys from ~/.aws/credentials; they expire; the user writes new ones (as
+    `aws sso login` or a credentials helper would) and presses enter at the prompt: smtui reads the file
+    again and goes on with the new key, in the same process."""
+    from smtui.aws.target import AwsTarget
+
+    sb = own_sandbox("ap-northeast-3")
+    name = uid("rotated")
+    make_job(sb, name, status="Completed")
+    creds = tmp_path / "credentials"
+    creds.write_text("[work]\naws_access_key_id = AKIAOLDKEY0000000001\naws_secret_access_key = old\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    sb.expire_credentials("AKIAOLDKEY0000000001")
+    app = SmtuiApp(target=AwsTarget(profile="work", region=sb.region, endpoint_url=sb.url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("2")
+        pane = app.screen_stack[0].pane("training")
+        await until(pilot, lambda: isinstance(app.screen, ExpiredCredentialsScreen), what="the prompt")
+        creds.write_text("[work]\naws_access_key_id = AKIANEWKEY0000000002\naws_secret_access_key = new\n")
+        first_new = len(sb.requests)
+        await pilot.press("enter")
+        await until(pilot, lambda: pane.error is None and name in pane.table, what="listed with the new key")
+        keys = {r.access_key for r in list(sb.requests)[first_new:]}
+        assert keys == {"AKIANEWKEY0000000002"}
