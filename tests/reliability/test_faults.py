@@ -215,3 +215,53 @@ async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_r
         await until(pilot, lambda: pane.error is None and name in pane.table, what="listed with the new key")
         keys = {r.access_key for r in list(sb.requests)[first_new:]}
         assert keys == {"AKIANEWKEY0000000002"}
+
+
+async def test_headless_follow_survives_the_endpoint_going_away(own_sandbox, capsys):
+    """`smtui logs training NAME --follow` (as over a flaky SSH link): the endpoint goes away and comes
+    back; stderr says it is retrying, stdout has every line once, in order."""
+    import argparse
+
+    from smtui.aws.session import AwsSession
+    from smtui.headless import logs as headless_logs
+
+    sb = own_sandbox("ap-southeast-2")
+    name = uid("headless-flaky")
+    make_job(sb, name)
+    put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() - 2000 + i, f"before {i}") for i in range(10)])
+    parser = argparse.ArgumentParser()
+    headless_logs.add_arguments(parser)
+    args = parser.parse_args(["training", name, "--follow", "--no-labels", "--timestamps", "none"])
+    aws = AwsSession(sb.target())
+    task = asyncio.create_task(headless_logs.run(args, aws, None))
+    seen = ""
+
+    async def printed(text: str, limit: float = 20.0) -> None:
+        nonlocal seen
+        deadline = asyncio.get_running_loop().time() + limit
+        while text not in seen:
+            assert asyncio.get_running_loop().time() < deadline, f"not printed: {text!r}"
+            assert not task.done(), task
+            await asyncio.sleep(0.05)
+            captured = capsys.readouterr()
+            seen += captured.out
+            errors.append(captured.err)
+
+    errors: list[str] = []
+    try:
+        await printed("before 9")
+        down = asyncio.create_task(asyncio.to_thread(sb.restart, 3.0))
+        while sb.running:
+            await asyncio.sleep(0.02)
+        put_lines_backend(sb, TRAINING_GROUP, stream_of(name), [(now_ms() + i, f"during {i}") for i in range(10)])
+        await down
+        put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() + 100 + i, f"after {i}") for i in range(10)])
+        await printed("after 9", limit=30)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await aws.close()
+    lines = [ln for ln in seen.splitlines() if ln.strip()]
+    expected = [f"{w} {i}" for w in ("before", "during", "after") for i in range(10)]
+    assert lines == expected
+    assert "retrying" in "".join(errors)
