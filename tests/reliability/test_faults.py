@@ -23,6 +23,7 @@ from .conftest import (
     stream_of,
     uid,
     until,
+    wait_for,
 )
 
 TRAINING = BY_KEY["training"]
@@ -251,8 +252,7 @@ async def test_headless_follow_survives_the_endpoint_going_away(own_sandbox, cap
     try:
         await printed("before 9")
         down = asyncio.create_task(asyncio.to_thread(sb.restart, 3.0))
-        while sb.running:
-            await asyncio.sleep(0.02)
+        await wait_for(lambda: not sb.running, what="the endpoint gone")
         put_lines_backend(sb, TRAINING_GROUP, stream_of(name), [(now_ms() + i, f"during {i}") for i in range(10)])
         await down
         put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() + 100 + i, f"after {i}") for i in range(10)])
