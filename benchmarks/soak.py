@@ -234,11 +234,13 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         fed = [0]
         if hour:  # an hour of following, compressed into the rest of the run, on top of the live lines
             async def feed() -> None:
-                remaining = duration - (time.perf_counter() - start)
-                per_tick = int(3_600 * LINES_PER_SECOND / max(1.0, remaining) / 10)
-                base = 1_700_000_000_000
-                while True:
-                    batch = [LogEvent(base + fed[0] + k, f"[algo-{k % 4 + 1}] replayed step {fed[0] + k} loss=0.1234",
+                target = 3_600 * LINES_PER_SECOND
+                while fed[0] < target:
+                    # what is left, spread over what is left of the run (ticks come slower under load)
+                    remaining = max(0.5, duration - 1.0 - (time.perf_counter() - start))
+                    per_tick = max(1, min(10_000, int((target - fed[0]) / (remaining * 10))))
+                    now = int(time.time() * 1000)  # appended at the bottom, like followed lines
+                    batch = [LogEvent(now, f"[algo-{k % 4 + 1}] replayed step {fed[0] + k} loss=0.1234",
                                       f"{JOB}/algo-{k % 4 + 1}", f"algo-{k % 4 + 1}") for k in range(per_tick)]
                     fed[0] += per_tick
                     screen.view.add_events(batch)
@@ -330,7 +332,7 @@ def main() -> int:
     else:
         print("  the cap was not reached in this run: use a smaller --line-cap or a longer --duration")
     print(f"\nlines written by the job: {summary['lines_written']:,}; kept in the view {res['lines_kept']:,}, "
-          f"dropped (oldest) {res['lines_dropped']:,}; replayed for --hour {res['lines_fed_hour']:,}; "
+          f"dropped (oldest) {res['lines_dropped']:,}; replayed for --hour {res['lines_fed_hour']:,} of 3,600,000; "
           f"de-duplication entries {res['dedupe_entries']}")
     print(f"audit: {res['audit_events']:,} events scanned, done={res['audit_done']}")
     print("requests the sandbox answered (count, most in one second):")
