@@ -38,6 +38,11 @@ DESCRIBE_CONCURRENCY = 4
 # ---------------------------------------------------------------------------------------------- rows
 
 
+def aws_api_name(snake: str) -> str:
+    """``list_training_jobs`` -> ``ListTrainingJobs`` (the rate limiter's key)."""
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
 def _sort_created(raw: dict[str, Any]) -> Any:
     return listing.as_aware(raw.get("created"))
 
@@ -483,6 +488,11 @@ class ResourcePane(Vertical):
             self._describe_worker = self.run_worker(self._describe_loop, group=f"describe-{self.kind.key}",
                                                     exit_on_error=False, name=f"describe {self.kind.key}")
 
+    @staticmethod
+    def _list_waiting(aws: Any, bucket: str) -> bool:
+        limiter = aws.limiter
+        return bool(limiter.enabled) and limiter.bucket(bucket).delay() > 0.1
+
     async def _describe_loop(self) -> None:
         aws = await self.app.get_aws()  # type: ignore[attr-defined]
         kind = self.kind
@@ -503,8 +513,15 @@ class ResourcePane(Vertical):
             self.cache.put(name, summary, resp, time.monotonic())
             return name, resp
 
+        list_bucket = f"sagemaker.{aws_api_name(kind.list_op)}"
         while self._pending_describe:
-            # while the list is paging, one at a time: the listing comes first
+            # The listing comes first: while it pages, describe only in its idle time, when the
+            # shared rate limiter holds the next List call back anyway (at AWS's 2 List calls a
+            # second that is most of the time; with nothing holding it back, after the listing).
+            while True:
+                if not (self.busy and self.pages) or self._list_waiting(aws, list_bucket):
+                    break
+                await asyncio.sleep(0.05)  # polled: the limiter's delay is a clock, not an event
             n = 1 if self.busy else DESCRIBE_CONCURRENCY
             batch = self._pending_describe[:n]
             self._pending_describe = self._pending_describe[n:]
