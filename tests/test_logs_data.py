@@ -334,3 +334,24 @@ async def test_growing_overlap_never_reaches_back_to_forgotten_events(sandbox, a
         src.lag = lag  # poll_once measures the sandbox's own lateness; keep the test's
     assert got == ["E", "F"]
     assert starts == sorted(starts)
+
+
+async def test_tail_reads_the_newest_first_interleaved(sandbox, aws, monkeypatch):
+    monkeypatch.setattr(logs_mod, "PAGE_LIMIT", 70)
+    job = uid("tail")
+    base = now_ms() - 600_000
+    streams = four_streams(sandbox, job, 250, base)
+    logs = ResourceLogs(aws, TRAINING, job)
+    batches = [b async for b in logs.tail(limit=400)]
+    events = [e for b, _ in batches for e in b]
+    # 400 / 4 streams = 100 each, read in pages of 70: the newest 140 of every stream
+    want = sorted(t for evs in streams.values() for t, _ in evs[-140:])
+    assert sorted(e.timestamp for e in events) == want
+    for (newer, _), (older, _) in zip(batches, batches[1:], strict=False):
+        assert [e.timestamp for e in older] == sorted(e.timestamp for e in older)
+        assert older[-1].timestamp <= newer[0].timestamp
+    assert batches[-1][1] is False  # older events remain
+    everything = [b async for b in logs.tail(limit=10_000)]
+    assert sum(len(b) for b, _ in everything) == 1000 and everything[-1][1] is True
+    window = [b async for b in logs.tail(base + 100, base + 400, limit=10_000)]
+    assert sorted(e.timestamp for b, _ in window for e in b) == list(range(base + 100, base + 400))

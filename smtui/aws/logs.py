@@ -626,6 +626,79 @@ class ResourceLogs:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def _stream_pages_backwards(self, stream: str, start_ms: int | None, end_ms: int | None, budget: int,
+                                      sem: asyncio.Semaphore) -> AsyncIterator[list[LogEvent]]:
+        """A stream's newest events first, page by page (each page ascending), until ``budget`` events or the
+        beginning of the stream."""
+        params: dict[str, Any] = {"logGroupName": self.group, "logStreamName": stream, "startFromHead": False,
+                                  "limit": PAGE_LIMIT}
+        if start_ms is not None:
+            params["startTime"] = max(0, start_ms)
+        if end_ms is not None:
+            params["endTime"] = end_ms
+        label = self.label(stream)
+        seen: set[str] = set()
+        got = 0
+        while got < budget:
+            async with sem:
+                page = await self.aws.call("logs", "get_log_events", **params)
+            raw = page.get("events") or ()
+            events = [LogEvent(e["timestamp"], e.get("message") or "", stream, label, e.get("ingestionTime") or 0)
+                      for e in raw if end_ms is None or e["timestamp"] < end_ms]
+            if events:
+                got += len(events)
+                yield events
+            token = page.get("nextBackwardToken")
+            if not token or token == params.get("nextToken") or token in seen:
+                return
+            seen.add(token)
+            params["nextToken"] = token
+
+    async def tail(self, start_ms: int | None = None, end_ms: int | None = None, *, limit: int = 200_000,
+                   streams: Iterable[str] | None = None) -> AsyncIterator[tuple[list[LogEvent], bool]]:
+        """The newest events between ``start_ms`` and ``end_ms`` (about ``limit`` of them), newest batches first.
+
+        Yields ``(batch, complete)``: each batch is in timestamp order and older than every batch before it;
+        ``complete`` is False on the last batch when some stream still has older events (there is more to
+        load with :meth:`history`). For a view that shows the end of a long log at once.
+        """
+        await install_fast_parse(self.aws)
+        names = [s.name for s in await self.streams()] if streams is None else list(streams)
+        if not names:
+            return
+        budget = max(PAGE_LIMIT, limit // len(names))
+        sem = asyncio.Semaphore(self.concurrency)
+        queue: asyncio.Queue[tuple[int, list[LogEvent] | None | BaseException]] = asyncio.Queue()
+        truncated = False
+
+        async def pump(i: int, stream: str) -> None:
+            nonlocal truncated
+            try:
+                got = 0
+                async for events in self._stream_pages_backwards(stream, start_ms, end_ms, budget, sem):
+                    got += len(events)
+                    await queue.put((i, events))
+                if got >= budget:
+                    truncated = True
+                await queue.put((i, None))
+            except BaseException as exc:
+                await queue.put((i, exc))
+
+        tasks = [asyncio.create_task(pump(i, s)) for i, s in enumerate(names)]
+        try:
+            merger = ReverseInterleaver(len(names))
+            while not merger.done:
+                i, item = await queue.get()
+                if isinstance(item, BaseException):
+                    raise item
+                out = merger.finish(i) if item is None else merger.add(i, item)
+                if out:
+                    yield out, (merger.done and not truncated)
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def filter_pages(self, *, start_ms: int | None = None, end_ms: int | None = None,
                            sort: bool = True) -> AsyncIterator[list[LogEvent]]:
         """Every page of FilterLogEvents for the resource (its prefix, its pattern), own streams only."""
@@ -720,6 +793,63 @@ class Interleaver:
                 if lo:
                     parts.append(buf[:lo])
                     self.buffers[i] = buf[lo:]
+        if not parts:
+            return []
+        if len(parts) == 1:
+            return parts[0]
+        return list(heapq.merge(*parts, key=_ts))
+
+
+class ReverseInterleaver:
+    """The :class:`Interleaver` for streams read newest first: releases, as ascending batches that each come
+    before the previous one, the events that no stream still being read can follow."""
+
+    def __init__(self, n: int) -> None:
+        self.buffers: list[list[LogEvent]] = [[] for _ in range(n)]
+        self.position: list[int | None] = [None] * n  # oldest timestamp read per stream
+        self.open = set(range(n))
+
+    @property
+    def done(self) -> bool:
+        return not self.open
+
+    def add(self, i: int, events: list[LogEvent]) -> list[LogEvent]:
+        if events:
+            events = sorted(events, key=_ts)
+            self.buffers[i][0:0] = events
+            self.position[i] = events[0].timestamp
+        return self._release()
+
+    def finish(self, i: int) -> list[LogEvent]:
+        self.open.discard(i)
+        return self._release()
+
+    def _release(self) -> list[LogEvent]:
+        if self.open:
+            marks = [self.position[i] for i in self.open]
+            if any(m is None for m in marks):
+                return []
+            watermark: int | None = max(m for m in marks if m is not None)  # release strictly after it
+        else:
+            watermark = None
+        parts: list[list[LogEvent]] = []
+        for i, buf in enumerate(self.buffers):
+            if not buf:
+                continue
+            if watermark is None or buf[0].timestamp > watermark:
+                parts.append(buf)
+                self.buffers[i] = []
+            else:
+                lo, hi = 0, len(buf)
+                while lo < hi:  # first event after the watermark
+                    mid = (lo + hi) // 2
+                    if buf[mid].timestamp <= watermark:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo < len(buf):
+                    parts.append(buf[lo:])
+                    self.buffers[i] = buf[:lo]
         if not parts:
             return []
         if len(parts) == 1:

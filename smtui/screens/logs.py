@@ -112,6 +112,8 @@ class LogScreen(Screen[None]):
         self._prompt_mode = ""
         self._aws: Any = None
         self._dedupe: Any = None
+        self._range_text = ""
+        self._cut = False  # the initial load stopped at the line cap: older lines load at the top
         self._view = LogView(id="log-view")
         self._header = Static(id="logs-header")
         self._status = Static(id="logs-status")
@@ -156,7 +158,9 @@ class LogScreen(Screen[None]):
             t.append(f"  {len(self.sources)} source{'s' if len(self.sources) != 1 else ''}")
         if self.missing:
             t.append(f"  not logged yet: {', '.join(self.missing)}", "yellow")
-        t.append(f"  range: {self._range_label()}", "dim")
+        t.append(f"  range: {self._range_text or self._range_label()}", "dim")
+        if self._cut:
+            t.append(" (the newest lines; g for older)", "dim")
         if self.pattern:
             t.append("  pattern: ", "dim")
             t.append(clean(self.pattern), "magenta")
@@ -251,6 +255,7 @@ class LogScreen(Screen[None]):
         now = _now_ms()
         key = self.range_key
         self.range_end = None
+        self._cut = False
         if key is None:
             self.range_start = default_since(self.kind, self.describe, now)
         elif key in _RANGES:
@@ -285,6 +290,7 @@ class LogScreen(Screen[None]):
                 self.follow_wanted = self.kind.is_in_progress(status) or (
                     self.kind is ENDPOINT and status in ("InService", ""))
             self._resolve_range()
+            self._range_text = self._range_label()
             streams = await logs.streams()
             self._set_streams(streams)
             self.missing = instances_not_logged(self.describe, self.sources)
@@ -294,12 +300,31 @@ class LogScreen(Screen[None]):
             t0 = _now_ms()
             self._dedupe = dedupe = Deduper()
             end = t0 if self.follow_wanted else None
-            async for batch in logs.history(self.range_start, end, streams=[s.name for s in streams]
-                                            if not self.pattern else None):
-                for e in batch:
-                    if e.timestamp >= t0 - 10_000:
-                        dedupe.remember(e)
-                view.add_events(batch)
+            if self.pattern:  # FilterLogEvents, oldest first
+                async for batch in logs.history(self.range_start, end):
+                    for e in batch:
+                        if e.timestamp >= t0 - 10_000:
+                            dedupe.remember(e)
+                    view.add_events(batch)
+            else:  # the newest lines first, then older ones above them, up to the line cap
+                first, oldest, complete = True, None, True
+                async for batch, done in logs.tail(self.range_start, end, limit=view.max_lines,
+                                                   streams=[s.name for s in streams]):
+                    complete = done
+                    for e in batch:
+                        if e.timestamp >= t0 - 10_000:
+                            dedupe.remember(e)
+                    if first:
+                        view.add_events(batch)
+                        view.scroll_end(animate=False, immediate=True, x_axis=False)
+                        first = False
+                    else:
+                        view.prepend_events(batch)
+                    oldest = batch[0].timestamp
+                if not complete and oldest is not None:
+                    self.range_start = oldest  # older lines load when scrolling to the top
+                    self._cut = True
+                    self._render_header()
             self.busy = False
             view.scroll_end(animate=False, immediate=True, x_axis=False)  # the newest lines, as tail does
             self._render_status()
@@ -380,6 +405,7 @@ class LogScreen(Screen[None]):
                 self.range_start = start
                 if start is None:
                     self.older_exhausted = True
+                    self._cut = False
                 if got or start is None:
                     break
                 end, span = start, span * 2

@@ -330,3 +330,33 @@ async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monk
         put(sandbox, TRAINING_GROUP, stream, [(now_ms(), "after")])
         await wait_for(lambda: screen.view.lines[-1].text == "after", 15)
         assert "ThrottlingException" not in str(screen.query_one("#logs-status").render())
+
+
+async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(sandbox, monkeypatch):
+    from smtui.app import SmtuiApp
+    from smtui.aws import logs as logs_mod
+    from smtui.aws.resources import TRAINING
+    from smtui.config import Settings
+    from smtui.screens.logs import LogScreen
+
+    monkeypatch.setattr(logs_mod, "PAGE_LIMIT", 100)
+    job = uid("long")
+    base = now_ms() - 3_600_000
+    for k in range(1, 5):
+        put(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000",
+            [(base + 4 * i + k, f"algo-{k} line {i}") for i in range(1000)])
+    app = SmtuiApp(settings=Settings(log_line_cap=1000), sandbox=sandbox)
+    async with app.run_test(size=(140, 20)) as pilot:
+        await app.get_aws()
+        screen = LogScreen(TRAINING, job)
+        await app.push_screen(screen)
+        await wait_for(lambda: bool(screen.view.lines) and not screen.busy)
+        lines = screen.view.lines
+        # 1000 lines / 4 streams = 250 a stream, read in pages of 100: the newest 300 of each
+        assert len(lines) == 1200 and lines[-1].text == "algo-4 line 999"
+        assert [ln.ts for ln in lines] == sorted(ln.ts for ln in lines)
+        assert screen._cut and "g for older" in str(screen.query_one("#logs-header").render())
+        assert screen.view.is_vertical_scroll_end
+        await pilot.press("g")
+        await wait_for(lambda: len(screen.view.lines) == 4000 and screen.older_exhausted, 20)
+        assert [ln.ts for ln in screen.view.lines] == [base + n for n in range(1, 4001)]
