@@ -10,6 +10,8 @@ aiobotocore at module level.
   ``nextForwardToken`` until it repeats, and yields batches that are already interleaved in timestamp
   order (a k-way merge that only releases events older than every unfinished stream's position); with a
   filter pattern it pages FilterLogEvents instead.
+- :meth:`ResourceLogs.tail` reads the newest events first (GetLogEvents backwards per stream, interleaved the
+  same way), up to a number of lines, so a view opens at the end of a long log at once.
 - A :class:`LogSource` follows new events. :class:`PollingSource` polls FilterLogEvents with a start time
   that overlaps the newest event seen, de-duplicating on eventId (memory bounded by that time window, not
   by a count), so late-arriving events are delivered once and in order. :class:`LiveTailSource` uses
