@@ -125,8 +125,7 @@ def overview(kind: ResourceKind, name: str, d: Mapping[str, Any]) -> RenderableT
         if key and d.get(key):
             rows.append((label, d.get(key)))
     if kind.end_field:
-        start = d.get("TrainingStartTime") or d.get("ProcessingStartTime") or d.get("TransformStartTime") or d.get(
-            "CreationTime")
+        start = d.get("CreationTime")  # as in the list's DURATION column: created to ended
         running = kind.is_in_progress(status)
         secs = listing.duration(start, None if running else (d.get(kind.end_field) or d.get("LastModifiedTime")))
         if secs is not None:
