@@ -51,6 +51,10 @@ async def test_switch_panes_with_keys_and_the_command_line(sandbox):
         assert main.current == "audit"
         await pilot.press("1")
         assert main.current == "endpoint"
+        # a pane name then a filter: ":tj llama"
+        await pilot.press("colon", *"tj llama", "enter")
+        assert main.current == "training" and main.pane("training").table.filter_text == "llama"
+        assert main.pane("training").table.visible_rows() == ["llama3-ft-multinode"]
 
 
 async def test_filter_as_you_type_substring_regex_invalid_and_escape(sandbox):
@@ -276,3 +280,48 @@ async def test_switching_region_from_the_palette_reloads_every_pane(sandbox):
         await until(pilot, lambda: app.aws.region == "eu-west-3", what="reconnected")
         await until(pilot, lambda: "No endpoints in eu-west-3" in screen_text(app), what="empty state")
         assert len(endpoints.table) == 0 and "churn-prod" not in endpoints.table
+
+
+async def test_resource_table_widget_renders_only_visible_rows_and_updates_in_place():
+    from textual.app import App, ComposeResult
+
+    from smtui.widgets.resource_table import ResourceTable, TableColumn
+
+    cols = [TableColumn("name", "NAME", measure=lambda r: len(r["name"]), sort_value=lambda r: r["name"]),
+            TableColumn("n", "N", width=6, sort_value=lambda r: r["n"])]
+
+    def fmt(key, raw):
+        return [(raw["name"], "bold"), (str(raw["n"]), "")]
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ResourceTable(cols, fmt, search_text=lambda k, r: r["name"])
+
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.upsert((f"row-{i:05d}", {"name": f"row-{i:05d}", "n": i}) for i in range(10_000))
+        table.sort_by("n", reverse=True)
+        table.focus()
+        calls = []
+        real = table.render_line
+        table.render_line = lambda y: calls.append(y) or real(y)  # type: ignore[method-assign]
+        table.refresh()
+        await pilot.pause()
+        assert 0 < len(calls) <= 20  # only the lines on screen, never 10,000
+        assert table.cursor_key == "row-00000"  # the selection follows its row through a re-sort
+        await pilot.press("home")
+        assert table.cursor_key == "row-09999"
+        await pilot.press("down", "down")
+        assert table.cursor_key == "row-09997"
+        # in place by key: the cursor stays on its row when others change, sort and filter
+        table.upsert([("row-09997", {"name": "row-09997", "n": 20_000})])
+        assert table.cursor_key == "row-09997" and table.visible_rows()[0] == "row-09997"
+        table.set_filter("row-0999")
+        assert table.row_count == 10 and table.cursor_key == "row-09997"
+        table.remove(["row-09997"])
+        assert "row-09997" not in table and table.row_count == 9
+        table.set_filter("")
+        assert len(table) == table.row_count == 9_999
+        await pilot.press("end")
+        assert table.cursor_key == table.visible_rows()[-1]
