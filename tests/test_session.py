@@ -8,7 +8,7 @@ import time
 import pytest
 
 from smtui.aws.errors import AwsError
-from smtui.aws.ratelimit import RateLimiter, TokenBucket
+from smtui.aws.ratelimit import RateLimiter, RateWindow
 from smtui.aws.resources import TRAINING
 
 
@@ -86,18 +86,31 @@ async def test_limiter_holds_the_quota_across_concurrent_callers(sandbox):
     assert session.limiter.max_per_second("sagemaker.ListTrainingJobs") <= 4
 
 
-def test_bucket_slows_down_on_throttling_and_recovers():
+def test_window_allows_a_burst_of_the_quota_then_holds_it():
     now = [0.0]
-    bucket = TokenBucket(rate=2.0, clock=lambda: now[0])
-    bucket.throttled()
-    assert bucket.rate == 1.0
-    bucket.throttled()
-    bucket.throttled()
-    bucket.throttled()
-    assert bucket.rate == pytest.approx(0.2)  # the floor
+    window = RateWindow(rate=4.0, clock=lambda: now[0])
+    for _ in range(4):
+        assert window.delay() == 0
+        window._sent.append(now[0])
+    assert window.delay() == pytest.approx(window.window)  # the fifth waits for the first to age out
+    now[0] = window.window
+    assert window.delay() == 0
+
+
+def test_window_slows_down_on_throttling_and_recovers():
+    now = [0.0]
+    window = RateWindow(rate=2.0, clock=lambda: now[0])
+    window.throttled()
+    assert window.rate == 1.0 and window.delay() == pytest.approx(1.0)  # paused for one interval
+    for _ in range(3):
+        window.throttled()
+    assert window.rate == pytest.approx(0.2)  # the floor
+    now[0] = 10.0
+    window._sent.append(now[0])
+    assert window.delay() == pytest.approx(5.0)  # below 1/s, requests are spaced 1/rate apart
     for _ in range(100):
-        bucket.succeeded()
-    assert bucket.rate == 2.0
+        window.succeeded()
+    assert window.rate == 2.0
 
 
 def test_no_textual_imports_in_the_data_layer():

@@ -1,8 +1,8 @@
-"""Shared per-API token buckets, so that every pane together stays inside AWS's quotas.
+"""Shared per-API rate windows, so that every pane together stays inside AWS's quotas.
 
 One :class:`RateLimiter` belongs to an :class:`~smtui.aws.session.AwsSession`; every HTTP attempt
-(retries included, because it hooks botocore's ``before-send``) takes a token from the bucket of its
-operation. A throttling answer halves that bucket's rate (never below a floor); each success after
+(retries included, because it hooks botocore's ``before-send``) waits for room in the window of its
+operation. A throttling answer halves that window's rate (never below a floor); each success after
 that recovers it a little (AIMD), back up to the documented quota.
 """
 
@@ -36,49 +36,60 @@ FALLBACK_RATE = 10.0
 
 
 @dataclass
-class TokenBucket:
-    """A token bucket whose rate can be lowered on throttling and recovers on success."""
+class RateWindow:
+    """At most ``rate`` requests in any window of ``window`` seconds (a sliding window).
+
+    This is what "N requests per second" promises, and unlike a one-token bucket it lets a burst of
+    up to N requests go at once after a quiet second (16 GetLogEvents pages need about 1 s, not
+    1.5 s). ``window`` is a little over a second so that jitter on the way to the service never puts
+    N+1 arrivals inside one second. Below one request per second (after throttling) requests are
+    spaced ``1/rate`` apart. A throttling answer halves the rate (never below ``floor``) and pauses
+    the window; each success afterwards recovers it a little (AIMD), back up to the quota.
+    """
 
     rate: float
-    burst: float = 1.0
     floor: float = 0.2
+    window: float = 1.05
     clock: Callable[[], float] = time.monotonic
     max_rate: float = field(init=False)
-    tokens: float = field(init=False)
-    updated: float = field(init=False)
 
     def __post_init__(self) -> None:
         self.max_rate = self.rate
-        self.tokens = self.burst
-        self.updated = self.clock()
+        self._sent: deque[float] = deque()
+        self._not_before = 0.0
         self._lock = asyncio.Lock()
 
-    def _refill(self) -> None:
-        now = self.clock()
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
+    @property
+    def capacity(self) -> int:
+        return max(1, int(self.rate))
 
     def delay(self) -> float:
-        """Seconds until a token is available (0 when one is)."""
-        self._refill()
-        if self.tokens >= 1.0:
-            return 0.0
-        return (1.0 - self.tokens) / self.rate
+        """Seconds until a request may be sent (0 when it may go now)."""
+        now = self.clock()
+        sent = self._sent
+        while sent and sent[0] <= now - self.window:
+            sent.popleft()
+        wait = max(0.0, self._not_before - now)
+        if len(sent) >= self.capacity:
+            wait = max(wait, sent[-self.capacity] + self.window - now)
+        if self.rate < 1.0 and sent:
+            wait = max(wait, sent[-1] + 1.0 / self.rate - now)
+        return wait
 
     async def acquire(self) -> float:
-        """Wait for a token and take it. Returns the seconds waited. Callers are served in order."""
+        """Wait until a request may be sent and count it. Returns the seconds waited. FIFO."""
         waited = 0.0
         async with self._lock:
             while (d := self.delay()) > 0:
                 await asyncio.sleep(d)
                 waited += d
-            self.tokens -= 1.0
+            self._sent.append(self.clock())
         return waited
 
     def throttled(self) -> None:
-        """The service said we are too fast: halve the rate and drain the bucket."""
+        """The service said we are too fast: halve the rate and pause for one interval."""
         self.rate = max(self.floor, self.rate / 2)
-        self.tokens = min(self.tokens, 0.0)
+        self._not_before = self.clock() + 1.0 / self.rate
 
     def succeeded(self) -> None:
         if self.rate < self.max_rate:
@@ -93,18 +104,18 @@ class RateLimiter:
         if rates:
             self.rates.update(rates)
         self.enabled = enabled
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: dict[str, RateWindow] = {}
         #: every operation sent, for the read-only test and per-second counts in benchmarks
         self.sent: Counter[str] = Counter()
         self.timeline: deque[tuple[float, str]] = deque(maxlen=100_000)
         self.throttle_count: Counter[str] = Counter()
 
-    def bucket(self, key: str) -> TokenBucket:
+    def bucket(self, key: str) -> RateWindow:
         b = self._buckets.get(key)
         if b is None:
             service = key.split(".", 1)[0]
             rate = self.rates.get(key) or SERVICE_DEFAULTS.get(service, FALLBACK_RATE)
-            b = self._buckets[key] = TokenBucket(rate=rate)
+            b = self._buckets[key] = RateWindow(rate=rate)
         return b
 
     async def acquire(self, key: str) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -56,6 +57,7 @@ class AwsSession:
         self._stack: contextlib.AsyncExitStack | None = None
         self._lock = asyncio.Lock()
         self.notices: list[Notice] = []
+        self._throttle_notified: dict[str, float] = {}
         #: called with every AwsError that ``call`` raises for expired credentials, wherever it was made
         #: (the app turns it into its one prompt, so a pane that retries quietly still tells the user)
         self.expired_hooks: list[Callable[[AwsError], None]] = []
@@ -141,6 +143,11 @@ class AwsSession:
         key = self._key(event_name)
         if code in THROTTLING_CODES:
             self.limiter.throttled(key)
+            now = time.monotonic()
+            if now - self._throttle_notified.get(key, -10.0) >= 2.0:  # say it, but not on every attempt
+                self._throttle_notified[key] = now
+                rate = self.limiter.bucket(key).rate
+                self.notify(f"{key.split('.', 1)[1]} throttled by AWS: slowing down to {rate:.1f} requests/s")
         elif code is None:
             self.limiter.succeeded(key)
         return None

@@ -78,20 +78,22 @@ class RequestRecord:
 
 
 class _Bucket:
-    """A token bucket holding at most one token: at most ``rate`` accepted calls in any one second."""
+    """At most ``rate`` accepted calls in any one second (a sliding window), as AWS's "N requests per
+    second" quotas promise; a burst of N after a quiet second is accepted, the N+1st is throttled."""
 
-    __slots__ = ("rate", "tokens", "updated")
+    __slots__ = ("capacity", "accepted", "rate")
 
     def __init__(self, rate: float, now: float) -> None:
         self.rate = rate
-        self.tokens = 1.0
-        self.updated = now
+        self.capacity = max(1, int(rate))
+        self.accepted: deque[float] = deque()
 
     def take(self, now: float) -> bool:
-        self.tokens = min(1.0, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
+        accepted = self.accepted
+        while accepted and accepted[0] <= now - 1.0:
+            accepted.popleft()
+        if len(accepted) < self.capacity:
+            accepted.append(now)
             return True
         return False
 
