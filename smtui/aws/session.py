@@ -161,11 +161,13 @@ class AwsSession:
                 await stack.aclose()
 
     async def refresh(self, target: AwsTarget | None = None) -> None:
-        """Drop clients and the session so the next call reads credentials (and region) afresh."""
-        await self.close()
+        """Drop clients and the session so the next call reads credentials (and region) afresh.
+
+        The session goes first: a call made while the old clients close already gets a new client."""
         if target is not None:
             self.target = target
         self._session = None
+        await self.close()
 
     # ------------------------------------------------------------------ calls
     def notify(self, message: str) -> None:

@@ -209,7 +209,8 @@ async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_r
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("2")
         pane = app.screen_stack[0].pane("training")
-        await until(pilot, lambda: isinstance(app.screen, ExpiredCredentialsScreen), what="the prompt")
+        await until(pilot, lambda: isinstance(app.screen, ExpiredCredentialsScreen)
+                    and "have expired" in screen_text(app), what="the prompt")
         creds.write_text("[work]\naws_access_key_id = AKIANEWKEY0000000002\naws_secret_access_key = new\n")
         first_new = len(sb.requests)
         await pilot.press("enter")
