@@ -798,9 +798,9 @@ class MainScreen(Screen[None]):
             return
         if cmd.pane:
             self.action_show_pane(cmd.pane)
-            pane = self.pane(cmd.pane)
-            if pane is not None and cmd.arg:
-                pane.set_filter(cmd.arg)
+            target = self.pane(cmd.pane) if cmd.pane in BY_KEY else self.query_one(f"#{cmd.pane}")
+            if cmd.arg and hasattr(target, "set_filter"):
+                target.set_filter(cmd.arg)  # a resource pane filters rows; the audit pane picks an identity
         self.current_pane_widget_focus()
 
     def on_key(self, event: Any) -> None:

@@ -305,3 +305,16 @@ async def test_quitting_during_a_scan_is_clean(busy):
         await until(pilot, lambda: pane.progress is not None and pane.progress.pages >= 1 and pane.scanning)
         await pilot.press("ctrl+c")
     assert app.return_code in (0, None)
+
+
+async def test_command_line_audit_with_an_identity_picks_it(sandbox):
+    """``:audit alice`` from the main screen opens the audit pane filtered to alice's events."""
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(180, 50)) as pilot:
+        await app.get_aws()
+        await pilot.press("colon", *"audit alice", "enter")
+        pane = app.screen.query_one(AuditPane)
+        await until(pilot, lambda: pane.display and pane.filter.identity == "alice", what="the identity filter")
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning,
+                    what="the scan to finish")
+        assert set(identity_cells(pane)) == {"alice"}
