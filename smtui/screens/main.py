@@ -677,22 +677,38 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="app.quit-main"),
     ]
 
+    _hidden_mounted = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="pane-tabs")
         with ContentSwitcher(initial=KINDS[0].key, id="panes"):
-            for kind in KINDS:
-                yield ResourcePane(kind)
-            from smtui.screens.audit import AuditPane
-
-            audit = AuditPane()
-            audit.id = "audit"
-            yield audit
+            # only the first pane is composed before the first frame; the others are mounted right after
+            # it (see on_mount), so start-up stays close to a bare Textual app's
+            yield ResourcePane(KINDS[0])
         yield CommandLine(id="command")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#command", CommandLine).display = False
+        self.call_after_refresh(self._mount_hidden_panes)
+
+    def _mount_hidden_panes(self) -> None:
+        """Mount the panes not composed up front (hidden); after the first frame, or when first needed.
+
+        ``mount`` registers the widgets at once, so queries and the switcher find them right away.
+        """
+        if self._hidden_mounted:
+            return
+        self._hidden_mounted = True
+        from smtui.screens.audit import AuditPane
+
+        audit = AuditPane()
+        audit.id = "audit"
+        panes: list[Any] = [ResourcePane(kind) for kind in KINDS[1:]] + [audit]
+        for pane in panes:
+            pane.display = False
+        self.query_one(ContentSwitcher).mount_all(panes)
         self._draw_tabs()
         self.set_interval(1.0, self._clock, name="status clock")
         self._clock_ticks = 0
@@ -721,9 +737,11 @@ class MainScreen(Screen[None]):
         key = key or self.current
         if key not in BY_KEY:
             return None
+        self._mount_hidden_panes()
         return self.query_one(f"#{key}", ResourcePane)
 
     def panes(self) -> Iterator[ResourcePane]:
+        self._mount_hidden_panes()
         return iter(self.query(ResourcePane))
 
     def _draw_tabs(self) -> None:
@@ -760,6 +778,7 @@ class MainScreen(Screen[None]):
         switcher = self.query_one(ContentSwitcher)
         if switcher.current == key:
             return
+        self._mount_hidden_panes()
         switcher.current = key
         self._draw_tabs()
         pane = self.pane(key)
