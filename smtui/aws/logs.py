@@ -559,16 +559,22 @@ class ResourceLogs:
 
     # ------------------------------------------------------------------ history
     async def _stream_pages(self, stream: str, start_ms: int | None, end_ms: int | None,
-                            sem: asyncio.Semaphore) -> AsyncIterator[list[LogEvent]]:
-        params: dict[str, Any] = {"logGroupName": self.group, "logStreamName": stream, "startFromHead": True,
-                                  "limit": PAGE_LIMIT}
+                            sem: asyncio.Semaphore, *, backwards: bool = False,
+                            budget: int | None = None) -> AsyncIterator[list[LogEvent]]:
+        """A stream's events page by page (each page ascending): oldest first, following
+        nextForwardToken until it repeats; or with ``backwards`` newest first, following
+        nextBackwardToken until ``budget`` events or the beginning of the stream."""
+        params: dict[str, Any] = {"logGroupName": self.group, "logStreamName": stream,
+                                  "startFromHead": not backwards, "limit": PAGE_LIMIT}
         if start_ms is not None:
             params["startTime"] = max(0, start_ms)
         if end_ms is not None:
             params["endTime"] = end_ms
+        token_key = "nextBackwardToken" if backwards else "nextForwardToken"
         label = self.label(stream)
         seen: set[str] = set()
-        while True:
+        got = 0
+        while budget is None or got < budget:
             async with sem:
                 page = await self.aws.call("logs", "get_log_events", **params)
             raw = page.get("events") or ()
@@ -576,12 +582,41 @@ class ResourceLogs:
             events = [LogEvent(e["timestamp"], e.get("message") or "", stream, label, e.get("ingestionTime") or 0)
                       for e in raw if end_ms is None or e["timestamp"] < end_ms]
             if events:
+                got += len(events)
                 yield events
-            token = page.get("nextForwardToken")
+            token = page.get(token_key)
             if not token or token == params.get("nextToken") or token in seen:
                 return
             seen.add(token)
             params["nextToken"] = token
+
+    async def _merged(self, names: list[str], pages: Any, merger: Any) -> AsyncIterator[list[LogEvent]]:
+        """Read every stream concurrently with ``pages(stream)`` and yield what ``merger`` (an
+        :class:`Interleaver` or :class:`ReverseInterleaver`) releases, in order. A failure in any
+        stream is raised here; the other readers are cancelled."""
+        queue: asyncio.Queue[tuple[int, list[LogEvent] | None | BaseException]] = asyncio.Queue()
+
+        async def pump(i: int, stream: str) -> None:
+            try:
+                async for events in pages(stream):
+                    await queue.put((i, events))
+                await queue.put((i, None))
+            except BaseException as exc:  # handed to the consumer, which raises it
+                await queue.put((i, exc))
+
+        tasks = [asyncio.create_task(pump(i, s)) for i, s in enumerate(names)]
+        try:
+            while not merger.done:
+                i, item = await queue.get()
+                if isinstance(item, BaseException):
+                    raise item
+                out = merger.finish(i) if item is None else merger.add(i, item)
+                if out:
+                    yield out
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def history(self, start_ms: int | None = None, end_ms: int | None = None, *,
                       streams: Iterable[str] | None = None) -> AsyncIterator[list[LogEvent]]:
@@ -603,58 +638,9 @@ class ResourceLogs:
         if not names:
             return
         sem = asyncio.Semaphore(self.concurrency)
-        queue: asyncio.Queue[tuple[int, list[LogEvent] | None | BaseException]] = asyncio.Queue()
-
-        async def pump(i: int, stream: str) -> None:
-            try:
-                async for events in self._stream_pages(stream, start_ms, end_ms, sem):
-                    await queue.put((i, events))
-                await queue.put((i, None))
-            except BaseException as exc:  # handed to the consumer, which raises it
-                await queue.put((i, exc))
-
-        tasks = [asyncio.create_task(pump(i, s)) for i, s in enumerate(names)]
-        try:
-            merger = Interleaver(len(names))
-            while not merger.done:
-                i, item = await queue.get()
-                if isinstance(item, BaseException):
-                    raise item
-                out = merger.finish(i) if item is None else merger.add(i, item)
-                if out:
-                    yield out
-        finally:
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _stream_pages_backwards(self, stream: str, start_ms: int | None, end_ms: int | None, budget: int,
-                                      sem: asyncio.Semaphore) -> AsyncIterator[list[LogEvent]]:
-        """A stream's newest events first, page by page (each page ascending), until ``budget`` events or the
-        beginning of the stream."""
-        params: dict[str, Any] = {"logGroupName": self.group, "logStreamName": stream, "startFromHead": False,
-                                  "limit": PAGE_LIMIT}
-        if start_ms is not None:
-            params["startTime"] = max(0, start_ms)
-        if end_ms is not None:
-            params["endTime"] = end_ms
-        label = self.label(stream)
-        seen: set[str] = set()
-        got = 0
-        while got < budget:
-            async with sem:
-                page = await self.aws.call("logs", "get_log_events", **params)
-            raw = page.get("events") or ()
-            events = [LogEvent(e["timestamp"], e.get("message") or "", stream, label, e.get("ingestionTime") or 0)
-                      for e in raw if end_ms is None or e["timestamp"] < end_ms]
-            if events:
-                got += len(events)
-                yield events
-            token = page.get("nextBackwardToken")
-            if not token or token == params.get("nextToken") or token in seen:
-                return
-            seen.add(token)
-            params["nextToken"] = token
+        async for out in self._merged(names, lambda s: self._stream_pages(s, start_ms, end_ms, sem),
+                                      Interleaver(len(names))):
+            yield out
 
     async def tail(self, start_ms: int | None = None, end_ms: int | None = None, *, limit: int = 200_000,
                    streams: Iterable[str] | None = None) -> AsyncIterator[tuple[list[LogEvent], bool]]:
@@ -670,36 +656,20 @@ class ResourceLogs:
             return
         budget = max(PAGE_LIMIT, limit // len(names))
         sem = asyncio.Semaphore(self.concurrency)
-        queue: asyncio.Queue[tuple[int, list[LogEvent] | None | BaseException]] = asyncio.Queue()
         truncated = False
 
-        async def pump(i: int, stream: str) -> None:
+        async def pages(stream: str) -> AsyncIterator[list[LogEvent]]:
             nonlocal truncated
-            try:
-                got = 0
-                async for events in self._stream_pages_backwards(stream, start_ms, end_ms, budget, sem):
-                    got += len(events)
-                    await queue.put((i, events))
-                if got >= budget:
-                    truncated = True
-                await queue.put((i, None))
-            except BaseException as exc:
-                await queue.put((i, exc))
+            got = 0
+            async for events in self._stream_pages(stream, start_ms, end_ms, sem, backwards=True, budget=budget):
+                got += len(events)
+                yield events
+            if got >= budget:
+                truncated = True
 
-        tasks = [asyncio.create_task(pump(i, s)) for i, s in enumerate(names)]
-        try:
-            merger = ReverseInterleaver(len(names))
-            while not merger.done:
-                i, item = await queue.get()
-                if isinstance(item, BaseException):
-                    raise item
-                out = merger.finish(i) if item is None else merger.add(i, item)
-                if out:
-                    yield out, (merger.done and not truncated)
-        finally:
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        merger = ReverseInterleaver(len(names))
+        async for out in self._merged(names, pages, merger):
+            yield out, (merger.done and not truncated)
 
     async def filter_pages(self, *, start_ms: int | None = None, end_ms: int | None = None,
                            sort: bool = True) -> AsyncIterator[list[LogEvent]]:
