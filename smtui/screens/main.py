@@ -251,6 +251,8 @@ class ResourcePane(Vertical):
     def on_mount(self) -> None:
         self.query_one(".pane-filter", Input).display = False
         self.update_state()
+        if self.display and self.screen.is_current:  # mounted after the first frame, already shown
+            self.table.focus()
         self.app.aws_changed.subscribe(self, self._aws_changed)  # type: ignore[attr-defined]
 
     def _format(self, key: str, raw: Any) -> list[tuple[str, str]]:
@@ -737,8 +739,11 @@ class MainScreen(Screen[None]):
         key = key or self.current
         if key not in BY_KEY:
             return None
-        self._mount_hidden_panes()
-        return self.query_one(f"#{key}", ResourcePane)
+        found = self.query(f"#{key}")
+        if not found:  # a pane that is mounted only after the first frame, asked for before it
+            self._mount_hidden_panes()
+            found = self.query(f"#{key}")
+        return found.only_one(ResourcePane)
 
     def panes(self) -> Iterator[ResourcePane]:
         self._mount_hidden_panes()
