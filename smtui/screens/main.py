@@ -688,11 +688,9 @@ class MainScreen(Screen[None]):
             # only the first pane is composed before the first frame; the others are mounted right after
             # it (see on_mount), so start-up stays close to a bare Textual app's
             yield ResourcePane(KINDS[0])
-        yield CommandLine(id="command")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#command", CommandLine).display = False
         self.call_after_refresh(self._mount_hidden_panes)
 
     def _mount_hidden_panes(self) -> None:
@@ -711,6 +709,9 @@ class MainScreen(Screen[None]):
         for pane in panes:
             pane.display = False
         self.query_one(ContentSwitcher).mount_all(panes)
+        line = CommandLine(id="command")
+        line.display = False
+        self.mount(line, before=self.query_one(Footer))
         self._draw_tabs()
         self.set_interval(1.0, self._clock, name="status clock")
         self._clock_ticks = 0
@@ -803,6 +804,7 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ command line
     def action_command(self) -> None:
+        self._mount_hidden_panes()
         line = self.query_one("#command", CommandLine)
         line.display = True
         line.value = ""
@@ -828,7 +830,10 @@ class MainScreen(Screen[None]):
         self.current_pane_widget_focus()
 
     def on_key(self, event: Any) -> None:
-        line = self.query_one("#command", CommandLine)
+        found = self.query("#command")
+        if not found:
+            return
+        line = found.only_one(CommandLine)
         if event.key == "escape" and line.display:
             event.stop()
             line.display = False
