@@ -43,6 +43,10 @@ def aws_api_name(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
+#: how long a throttling notice stays in a pane's status line after the last one
+NOTICE_SECONDS = 10.0
+
+
 def _sort_created(raw: dict[str, Any]) -> Any:
     return listing.as_aware(raw.get("created"))
 
@@ -236,6 +240,11 @@ class ResourcePane(Vertical):
         self.last_pass_incremental = False
         self._binding_state: tuple[bool, bool] = (False, False)
         self._describe_failed: dict[str, float] = {}
+        #: the latest throttling notice for this pane's calls, and when it came (monotonic)
+        self.notice = ""
+        self._notice_at = 0.0
+        self._notice_ops = tuple("".join(w.title() for w in op.split("_")) for op in (kind.list_op, kind.describe_op))
+        self._notices_of: Any = None
         self.table = ResourceTable(table_columns(kind), self._format, search_text=search_text,
                                    id=f"{kind.key}-table")
         self.table.sort_by("created", reverse=True)
@@ -346,7 +355,21 @@ class ResourcePane(Vertical):
             right.append(f"refreshed {listing.ago(self.last_refreshed)}")
         if self.busy:
             right.append("  refreshing…" if self.last_refreshed is not None else "loading…", style="yellow")
+        if self.notice and time.monotonic() - self._notice_at < NOTICE_SECONDS:
+            right.append(f"  {self.notice}", style="yellow")
         bar.set(left, right)
+
+    def _on_aws_notice(self, message: str) -> None:
+        """Throttling of this pane's List/Describe calls is said in its status line while it lasts."""
+        if message.startswith(self._notice_ops):
+            self.notice = clean(message)
+            self._notice_at = time.monotonic()
+            if self.is_mounted:
+                self.update_status()
+
+    def on_unmount(self) -> None:
+        if self._notices_of is not None and self._on_aws_notice in self._notices_of.notices:
+            self._notices_of.notices.remove(self._on_aws_notice)
 
     # ------------------------------------------------------------------ refresh
     def start(self) -> None:
@@ -378,6 +401,9 @@ class ResourcePane(Vertical):
 
     async def _refresh_pass(self) -> None:
         aws = await self.app.get_aws()  # type: ignore[attr-defined]
+        if self._notices_of is not aws:
+            self._notices_of = aws
+            aws.notices.append(self._on_aws_notice)
         kind, table, lst = self.kind, self.table, self.listing
         # a big listing is refreshed by what changed since the newest change seen (new jobs, status
         # changes) with a full pass now and then for deletions; r always does a full pass

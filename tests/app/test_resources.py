@@ -331,3 +331,44 @@ async def test_resource_table_widget_renders_only_visible_rows_and_updates_in_pl
         assert len(table) == table.row_count == 9_999
         await pilot.press("end")
         assert table.cursor_key == table.visible_rows()[-1]
+
+
+async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox):
+    """Another tool eats ListTrainingJobs' 2 requests/s in this region: the training pane says it is being
+    throttled and slowing down (the sandbox answers ThrottlingException as AWS does), and keeps working."""
+    import dataclasses
+    import threading
+
+    from botocore.exceptions import ClientError
+
+    region = "ca-central-1"  # throttle buckets are per region: the other tests' regions are untouched
+    import boto3
+
+    other = boto3.client("sagemaker", region_name=region, endpoint_url=sandbox.url,
+                         aws_access_key_id="AKIAOTHERTOOL0000001", aws_secret_access_key="x")
+    stop = threading.Event()
+
+    def other_tool() -> None:
+        while not stop.is_set():
+            try:
+                other.list_training_jobs(MaxResults=1)
+            except ClientError:
+                pass
+            stop.wait(0.05)
+
+    sandbox.set_throttle(True)
+    thread = threading.Thread(target=other_tool, daemon=True)
+    thread.start()
+    try:
+        app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=dataclasses.replace(sandbox.target(), region=region))
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.press("2")
+            pane = app.screen.pane("training")
+            await until(pilot, lambda: "throttled" in pane.notice, limit=30, what="a throttling notice")
+            pane.update_status()
+            assert "ListTrainingJobs throttled" in pane.query_one(".pane-status").plain
+            assert app.is_running
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sandbox.set_throttle(False)
