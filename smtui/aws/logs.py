@@ -714,18 +714,22 @@ def prefers_live_tail(aws: Any) -> bool:
     return not getattr(target, "endpoint_url", None)
 
 
-class Interleaver:
-    """A k-way merge for streams that arrive page by page: releases, in timestamp order, the events that no
-    stream still being read can precede."""
+class _Merge:
+    """What both k-way merges keep: a buffer and a read position per stream, and which are still open."""
 
     def __init__(self, n: int) -> None:
         self.buffers: list[list[LogEvent]] = [[] for _ in range(n)]
-        self.position: list[int | None] = [None] * n  # last timestamp read per stream
+        self.position: list[int | None] = [None] * n  # the timestamp each stream has been read up to
         self.open = set(range(n))
 
     @property
     def done(self) -> bool:
         return not self.open
+
+
+class Interleaver(_Merge):
+    """A k-way merge for streams that arrive page by page: releases, in timestamp order, the events that no
+    stream still being read can precede."""
 
     def add(self, i: int, events: list[LogEvent]) -> list[LogEvent]:
         if events:
@@ -772,18 +776,9 @@ class Interleaver:
         return list(heapq.merge(*parts, key=_ts))
 
 
-class ReverseInterleaver:
+class ReverseInterleaver(_Merge):
     """The :class:`Interleaver` for streams read newest first: releases, as ascending batches that each come
     before the previous one, the events that no stream still being read can follow."""
-
-    def __init__(self, n: int) -> None:
-        self.buffers: list[list[LogEvent]] = [[] for _ in range(n)]
-        self.position: list[int | None] = [None] * n  # oldest timestamp read per stream
-        self.open = set(range(n))
-
-    @property
-    def done(self) -> bool:
-        return not self.open
 
     def add(self, i: int, events: list[LogEvent]) -> list[LogEvent]:
         if events:

@@ -55,11 +55,17 @@ async def test_unknown_command_and_nonsense_audit_window(sandbox):
         assert audit.window == window and len(audit.events) == events and not audit.scanning
 
 
-async def test_log_view_bad_regex_bad_filter_pattern_and_nonsense_time(own_sandbox):
+def _job_with_five_lines(own_sandbox, prefix: str):
+    """A completed training job of its own (in il-central-1) whose one stream holds "line 0" .. "line 4"."""
     sb = own_sandbox("il-central-1")
-    name = uid("badinput")
+    name = uid(prefix)
     make_job(sb, name, status="Completed")
     put_lines(sb, TRAINING_GROUP, f"{name}/algo-1-1700000000", [(now_ms() - 5000 + i, f"line {i}") for i in range(5)])
+    return sb, name
+
+
+async def test_log_view_bad_regex_bad_filter_pattern_and_nonsense_time(own_sandbox):
+    sb, name = _job_with_five_lines(own_sandbox, "badinput")
     app = SmtuiApp(target=sb.target())
     async with app.run_test(size=(150, 40)) as pilot:
         screen = LogScreen(BY_KEY["training"], name)
@@ -101,10 +107,7 @@ def test_unknown_profile_or_region_on_the_command_line():
 
 
 async def test_a_rejected_filter_pattern_keeps_the_lines_and_the_previous_pattern(own_sandbox):
-    sb = own_sandbox("il-central-1")
-    name = uid("badpattern")
-    make_job(sb, name, status="Completed")
-    put_lines(sb, TRAINING_GROUP, f"{name}/algo-1-1700000000", [(now_ms() - 5000 + i, f"line {i}") for i in range(5)])
+    sb, name = _job_with_five_lines(own_sandbox, "badpattern")
     app = SmtuiApp(target=sb.target())
     async with app.run_test(size=(150, 40)) as pilot:
         screen = LogScreen(BY_KEY["training"], name)
