@@ -724,7 +724,7 @@ class MainScreen(Screen[None]):
 
         ``mount`` registers the widgets at once, so queries and the switcher find them right away.
         """
-        if self._hidden_mounted:
+        if self._hidden_mounted or not self.is_attached:  # (not attached: the app quit before its first frame)
             return
         self._hidden_mounted = True
         from smtui.screens.audit import AuditPane
