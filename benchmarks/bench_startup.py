@@ -12,6 +12,7 @@ medians, and the result is the ratio smtui / minimal (target: at most 1.2). Noth
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import pty
@@ -126,8 +127,8 @@ def main() -> None:
     # Textual's bytecode was compiled when pip installed it; smtui's must be too, or each run pays for
     # compiling smtui from source (an editable install under PYTHONDONTWRITEBYTECODE never caches it),
     # which no installed copy does.
-    import compileall
     import smtui
+
     compileall.compile_dir(os.path.dirname(smtui.__file__), quiet=1)
     run_once("minimal")  # warm the file cache for both
     run_once("smtui")

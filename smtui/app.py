@@ -7,6 +7,7 @@ runs after it, in a worker, and panes wait on :meth:`SmtuiApp.get_aws`.
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,11 @@ class SmtuiApp(App[None]):
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
         # Connect after the first frame: importing aiobotocore costs about half a second.
-        self.call_after_refresh(self._start_connect)
+        self.call_after_refresh(self.after_first_frame)
+
+    def after_first_frame(self) -> None:
+        gc.enable()  # ``smtui.cli.main`` turns cyclic collection off until the first frame is drawn
+        self._start_connect()
 
     def _start_connect(self) -> None:
         self.run_worker(self.connect, name="connect", group="connect", exclusive=True)

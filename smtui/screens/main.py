@@ -26,7 +26,6 @@ from smtui.aws import listing
 from smtui.aws.errors import AwsError
 from smtui.aws.listing import DescribeCache, Listing, ServerFilter
 from smtui.aws.resources import BY_KEY, KINDS, ResourceKind, status_style
-from smtui.screens.command import CommandLine, SmtuiCommands, parse_command
 from smtui.text import clean
 from smtui.widgets.resource_table import FilterError, ResourceTable, TableColumn
 from smtui.widgets.status_bar import StatusBar
@@ -691,13 +690,20 @@ class ResourcePane(Vertical):
 # ---------------------------------------------------------------------------------------------- screen
 
 
+def _commands() -> type:
+    """The palette's provider, imported when the palette first opens (not before the first frame)."""
+    from smtui.screens.command import SmtuiCommands
+
+    return SmtuiCommands
+
+
 class MainScreen(Screen[None]):
     HELP_TITLE = "main screen"
     HELP = ("/ filters the rows as you type (substring, or a regex when it has regex characters); "
             "f sets a server-side filter (status, name, created after); s cycles the sort column, "
             "S reverses it; enter opens a row; : switches pane by name (ep, training, processing, "
             "transform, audit).")
-    COMMANDS = {SmtuiCommands}
+    COMMANDS = {_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(i), f"show_pane('{k.key}')", k.title, show=False, id=f"pane.{k.key}") for i, k in enumerate(KINDS, 1)],
         Binding(str(len(KINDS) + 1), "show_pane('audit')", "Audit", show=False, id="pane.audit"),
@@ -728,6 +734,7 @@ class MainScreen(Screen[None]):
             return
         self._hidden_mounted = True
         from smtui.screens.audit import AuditPane
+        from smtui.screens.command import CommandLine
 
         audit = AuditPane()
         audit.id = "audit"
@@ -831,7 +838,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ command line
     def action_command(self) -> None:
         self._mount_hidden_panes()
-        line = self.query_one("#command", CommandLine)
+        line = self.query_one("#command", Input)
         line.display = True
         line.value = ""
         line.focus()
@@ -839,7 +846,9 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#command")
     def _command(self, event: Input.Submitted) -> None:
         event.stop()
-        line = self.query_one("#command", CommandLine)
+        from smtui.screens.command import parse_command
+
+        line = self.query_one("#command", Input)
         cmd = parse_command(event.value)
         if cmd.error:
             self.notify(cmd.error, severity="warning", timeout=4)
@@ -859,7 +868,7 @@ class MainScreen(Screen[None]):
         found = self.query("#command")
         if not found:
             return
-        line = found.only_one(CommandLine)
+        line = found.only_one(Input)
         if event.key == "escape" and line.display:
             event.stop()
             line.display = False
