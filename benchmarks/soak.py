@@ -17,6 +17,9 @@ RSS is sampled every second. The log view keeps at most ``--line-cap`` lines (th
 ``--hour`` also feeds the log view an hour of following (3.6 million lines at 1,000 a second) in the
 time the run lasts, on top of the live lines, to show the plateau holds for an hour's worth of lines.
 
+The collector runs with the thresholds the ``smtui`` command sets (``smtui.cli.GC_THRESHOLDS``);
+``--python-gc`` keeps Python's defaults, to compare. Full (oldest-generation) collections are counted.
+
 Nothing is asserted: the figures are printed (target: key to frame p95 < 100 ms, RSS flat once the cap
 is reached).
 """
@@ -178,6 +181,7 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
 
     app._display = display  # type: ignore[method-assign]
     latencies: dict[str, list[float]] = {"main": [], "logs": []}
+    slowest: dict[str, list[tuple[float, str, float]]] = {"main": [], "logs": []}  # (latency, key, at)
     samples: list[tuple[float, float, int, int]] = []  # (t, rss MB, lines kept, lines dropped)
     out: dict[str, Any] = {}
 
@@ -186,6 +190,7 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         app.simulate_key(k)
         await poll(lambda: frames and frames[-1] > t, 5.0, 0.001)
         latencies[phase].append((frames[-1] - t) if frames and frames[-1] > t else 5.0)
+        slowest[phase] = sorted(slowest[phase] + [(latencies[phase][-1], k, t - start)], reverse=True)[:5]
 
     async with app.run_test(size=(160, 45)) as pilot:
         start = time.perf_counter()
@@ -271,6 +276,7 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         out["requests_sent"] = dict(app.aws.limiter.sent) if app.aws else {}
         out["throttled"] = dict(app.aws.limiter.throttle_count) if app.aws else {}
     out["latencies"] = latencies
+    out["slowest"] = slowest
     out["samples"] = samples
     return out
 
@@ -281,9 +287,27 @@ def main() -> int:
     parser.add_argument("--line-cap", type=int, default=20_000,
                         help="the log view's line cap (log_line_cap); small enough to be reached in the run")
     parser.add_argument("--hour", action="store_true", help="also feed an hour's worth of lines (3.6 million)")
+    parser.add_argument("--python-gc", action="store_true",
+                        help="keep Python's default collector thresholds instead of the ones smtui sets")
     args = parser.parse_args()
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    import gc
+
+    from smtui.cli import GC_THRESHOLDS
+
+    if not args.python_gc:
+        gc.set_threshold(*GC_THRESHOLDS)  # as the smtui command sets them for its process
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    began: list[float] = [0.0]
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            pauses[info["generation"]].append(time.perf_counter() - began[0])
+
+    gc.callbacks.append(on_gc)
     ctx = mp.get_context("spawn")
     queue, stop = ctx.Queue(), ctx.Event()
     child = ctx.Process(target=_sandbox, args=(queue, stop), daemon=True)
@@ -312,6 +336,13 @@ def main() -> int:
             print(f"  {name:45s} n={len(vals):4d}  p50 {pct(vals, .5) * 1000:6.1f}  p95 {pct(vals, .95) * 1000:6.1f}"
                   f"  max {max(vals) * 1000:6.1f}")
     print(f"  target p95 < 100 ms: {'met' if pct(allk, .95) < 0.1 else 'NOT met'}")
+    for phase, worst in res["slowest"].items():
+        print(f"  slowest in {phase}: " + ", ".join(f"{k!r} {ms * 1000:.0f} ms at {at:.1f} s" for ms, k, at in worst))
+    print(f"garbage collector ({'Python defaults' if args.python_gc else 'smtui thresholds'} {gc.get_threshold()}):")
+    for gen, vals in pauses.items():
+        if vals:
+            print(f"  generation {gen}: {len(vals):5d} collections, {sum(vals):6.2f} s in all, longest "
+                  f"{max(vals) * 1000:6.1f} ms")
     samples = res["samples"]
     print(f"\nmemory (RSS) over time, line cap {args.line_cap:,}:")
     step = max(1, len(samples) // 12)

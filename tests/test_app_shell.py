@@ -20,3 +20,18 @@ async def test_app_connects_and_shows_help_from_real_bindings(sandbox):
             assert binding.description in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_garbage_collection_is_back_on_once_the_first_frame_is_drawn(sandbox):
+    """``smtui`` starts with the collector off (for a faster first frame); the app must turn it back on,
+    or a day's session would never free a reference cycle."""
+    import gc
+
+    gc.disable()
+    try:
+        app = SmtuiApp(target=sandbox.target())
+        async with app.run_test(size=(120, 40)):
+            await app.get_aws()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

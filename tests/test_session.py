@@ -19,6 +19,20 @@ async def test_one_cached_client_per_service(aws):
     assert await aws.client("logs") is not a
 
 
+async def test_timestamps_are_utc_and_share_one_tzinfo(aws):
+    """A 10,000-job listing holds 30,000 timestamps: each must not carry a tzinfo object of its own."""
+    from datetime import UTC
+
+    jobs = (await aws.call("sagemaker", "list_training_jobs", MaxResults=20))["TrainingJobSummaries"]
+    stamps = [j[k] for j in jobs for k in ("CreationTime", "LastModifiedTime") if k in j]
+    assert len(stamps) >= 20
+    assert all(t.tzinfo is UTC for t in stamps)
+    # the same instants as botocore's own parser gives (which makes a tzlocal() per timestamp)
+    from botocore.utils import parse_timestamp
+
+    assert parse_timestamp(stamps[0].timestamp()) == stamps[0]
+
+
 async def test_pages_follow_next_token_to_the_end(sandbox):
     """Paging goes on while a token comes back, and stops when it does not."""
     import dataclasses

@@ -16,6 +16,7 @@ import contextlib
 import random
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from smtui.aws.errors import THROTTLING_CODES, AwsError, from_exception
@@ -31,6 +32,24 @@ READ_PREFIXES = ("List", "Describe", "Get", "Filter", "Lookup", "Search", "Batch
 
 
 Notice = Callable[[str], None]
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Timestamps from responses as UTC datetimes that share one tzinfo.
+
+    botocore's default parser gives every epoch timestamp (all of SageMaker's and CloudTrail's) a tzinfo of
+    its own, a ``dateutil.tz.tzlocal()`` instance the garbage collector tracks: three of them per job in a
+    10,000-job listing. Timestamps that are not numbers (ISO 8601 strings) go to botocore's parser.
+    """
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC)
+    try:
+        return datetime.fromtimestamp(float(value), UTC)
+    except (TypeError, ValueError):
+        from botocore.utils import parse_timestamp as botocore_parse
+
+        parsed = botocore_parse(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class AwsSession:
@@ -67,6 +86,7 @@ class AwsSession:
         from aiobotocore.session import get_session
 
         session = get_session()
+        session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
         if self.target.profile:
             session.set_config_variable("profile", self.target.profile)
         if self.target.region:

@@ -227,6 +227,8 @@ class AuditPane(Vertical):
         return ""
 
     def on_mount(self) -> None:
+        if not self.query("#audit-identities"):
+            return  # the app quit while this pane was being mounted: its children were never composed
         self._draw_identities()
         self._draw_filters()
         signal = getattr(self.app, "aws_changed", None)
