@@ -15,6 +15,12 @@ from textual.widgets import Static
 class ExpiredCredentialsScreen(ModalScreen[bool]):
     """Credentials expired: say what happened and how to go on, without restarting smtui."""
 
+    DEFAULT_CSS = """
+    ExpiredCredentialsScreen { align: center middle; }
+    #credentials-box { width: 80; max-width: 95%; height: auto;
+        border: thick $error; background: $surface; padding: 1 2; }
+    """
+
     HELP_TITLE = "expired credentials"
     BINDINGS = [
         Binding("enter", "retry", "I have refreshed them: retry", id="credentials.retry"),

@@ -36,6 +36,13 @@ def bindings_table(screen: Screen) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Keys of the screen it was opened from."""
 
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help-body { width: 90; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1; }
+    #help-title { margin-bottom: 1; }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]

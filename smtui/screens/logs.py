@@ -70,6 +70,13 @@ class SourcesScreen(ModalScreen[None]):
 class LogScreen(Screen[None]):
     """Logs of ``name`` (a resource of ``kind``). ``describe`` is its Describe response when known."""
 
+    DEFAULT_CSS = """
+    LogScreen #logs-header { height: 1; padding: 0 1; background: $panel; }
+    LogScreen #log-view { height: 1fr; }
+    LogScreen #logs-input.-hidden { display: none; }
+    LogScreen #logs-status { height: 1; padding: 0 1; background: $panel; }
+    """
+
     HELP_TITLE = "logs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="logs.back"),

@@ -139,6 +139,14 @@ def search_text(key: str, raw: dict[str, Any]) -> str:
 class ServerFilterScreen(ModalScreen[ServerFilter | None]):
     """StatusEquals, NameContains and CreationTimeAfter for one pane's List call."""
 
+    DEFAULT_CSS = """
+    ServerFilterScreen { align: center middle; }
+    #server-filter-body { width: 70; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    #sf-buttons { height: auto; margin-top: 1; }
+    #sf-buttons Button { margin-right: 1; }
+    #sf-error { height: auto; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="server-filter.cancel"),
     ]
@@ -253,11 +261,20 @@ class ResourcePane(Vertical):
         yield StatusBar(id=f"{self.kind.key}-status", classes="pane-status")
         yield Static("", id=f"{self.kind.key}-state", classes="pane-state")
         yield self.table
-        yield Input(placeholder="filter: substring, or a regular expression (enter keeps it, escape clears)",
+
+    def filter_box(self) -> Input:
+        """The filter box under the table, mounted when first needed (Input's stylesheet is not read
+        before the first frame)."""
+        found = self.query(".pane-filter")
+        if found:
+            return found.only_one(Input)
+        box = Input(placeholder="filter: substring, or a regular expression (enter keeps it, escape clears)",
                     id=f"{self.kind.key}-filter", classes="pane-filter")
+        box.display = False
+        self.mount(box)
+        return box
 
     def on_mount(self) -> None:
-        self.query_one(".pane-filter", Input).display = False
         self.update_state()
         if self.display and self.screen.is_current:  # mounted after the first frame, already shown
             self.table.focus()
@@ -570,14 +587,14 @@ class ResourcePane(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            filter_input = self.query_one(".pane-filter", Input)
-            return bool(self.table.filter_text or filter_input.display or self._filter_error)
+            boxes = self.query(".pane-filter")
+            return bool(self.table.filter_text or (boxes and boxes.first().display) or self._filter_error)
         if action in ("logs", "trail", "copy_arn"):
             return self.table.cursor_key is not None
         return True
 
     def action_filter(self) -> None:
-        box = self.query_one(".pane-filter", Input)
+        box = self.filter_box()
         box.display = True
         box.value = self.table.filter_text
         box.focus()
@@ -602,7 +619,7 @@ class ResourcePane(Vertical):
         self.update_state()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one(".pane-filter", Input)
+        box = self.filter_box()
         box.display = False
         box.value = ""
         self._filter_error = ""
