@@ -33,6 +33,23 @@ async def test_timestamps_are_utc_and_share_one_tzinfo(aws):
     assert parse_timestamp(stamps[0].timestamp()) == stamps[0]
 
 
+async def test_refresh_ends_a_retry_pause_at_once(aws):
+    """A log follow waiting out expired credentials (up to 30 s of backoff) tries again as soon as the user
+    has refreshed them, not when its backoff ends."""
+    waiting = asyncio.create_task(aws.pause(30))
+    await asyncio.sleep(0.1)
+    assert not waiting.done()
+    began = time.monotonic()
+    await aws.refresh()
+    await asyncio.wait_for(waiting, 5)
+    assert time.monotonic() - began < 5
+    # and a pause that starts after the refresh is a pause again
+    again = asyncio.create_task(aws.pause(30))
+    await asyncio.sleep(0.1)
+    assert not again.done()
+    again.cancel()
+
+
 async def test_pages_follow_next_token_to_the_end(sandbox):
     """Paging goes on while a token comes back, and stops when it does not."""
     import dataclasses

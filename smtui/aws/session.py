@@ -75,6 +75,7 @@ class AwsSession:
         self._clients: dict[str, Any] = {}
         self._stack: contextlib.AsyncExitStack | None = None
         self._lock = asyncio.Lock()
+        self._refreshed: asyncio.Event | None = None
         self.notices: list[Notice] = []
         self._throttle_notified: dict[str, float] = {}
         #: called with every AwsError that ``call`` raises for expired credentials, wherever it was made
@@ -188,6 +189,17 @@ class AwsSession:
             self.target = target
         self._session = None
         await self.close()
+        # wake whatever is waiting out a failure: with new credentials it can try again now
+        if self._refreshed is not None:
+            self._refreshed.set()
+            self._refreshed = None
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` (a retry's backoff), or less: :meth:`refresh` ends every pause at once."""
+        if self._refreshed is None:
+            self._refreshed = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._refreshed.wait(), seconds)
 
     # ------------------------------------------------------------------ calls
     def notify(self, message: str) -> None:
