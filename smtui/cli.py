@@ -149,7 +149,8 @@ def resolve_target(args: argparse.Namespace, settings: Settings):
 #: makes many that live for a second or two (rendered lines, pages being parsed). With the defaults those
 #: reach the oldest generation and bring a full collection (150-250 ms with nothing else running) every
 #: couple of seconds while a log follows at 1,000 lines/s; a larger first generation lets them die young.
-#: benchmarks/soak.py: key-to-frame p95 on the main screen 160 ms with the defaults, 40 ms with these.
+#: `benchmarks/soak.py --duration 240 --hour`: main-screen key-to-frame p95 189 ms with the defaults, 45 ms
+#: with these (docs/reliability.md).
 GC_THRESHOLDS = (10_000, 10, 10)
 
 

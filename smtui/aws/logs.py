@@ -305,16 +305,6 @@ def _backoff(attempt: int, cap: float = 30.0) -> float:
     return min(cap, 1.0 * 2 ** min(attempt, 6)) * (0.75 + random.random() / 2)
 
 
-async def _pause(aws: Any, seconds: float) -> None:
-    """Wait out a failure: ``seconds``, or until the session's credentials are refreshed (the user answered
-    the expired-credentials prompt), whichever comes first."""
-    pause = getattr(aws, "pause", None)
-    if pause is None:
-        await asyncio.sleep(seconds)
-    else:
-        await pause(seconds)
-
-
 def _retryable(err: AwsError) -> bool:
     """Failures worth waiting out: throttling, expired credentials, network trouble, server errors."""
     if err.is_throttling or err.is_expired:
@@ -390,7 +380,7 @@ class PollingSource:
                     self.notice(f"No log group {self.logs.group} yet: checking again in {delay:.0f}s")
                 else:
                     self.notice(f"{err.one_line()}: retrying in {delay:.0f}s")
-                await _pause(self.logs.aws, delay)
+                await self.logs.aws.pause(delay)  # ends early when credentials are refreshed
                 continue
             if failures:
                 failures = 0
@@ -512,7 +502,7 @@ class LiveTailSource:
             self.dedupe.forget_before(self.newest - MAX_OVERLAP_MS)
             lasted = time.monotonic() - began
             delay = _backoff(failures) if failures else max(0.0, self.min_session_s - lasted)
-            await _pause(self.logs.aws, delay)
+            await self.logs.aws.pause(delay)  # ends early when credentials are refreshed
 
 
 # ---------------------------------------------------------------------------------------- the resource
@@ -847,7 +837,7 @@ async def discover_forever(logs: ResourceLogs, on_streams: Callable[[list[Stream
             if not _retryable(err):
                 raise
             failures += 1
-            await _pause(logs.aws, _backoff(failures))
+            await logs.aws.pause(_backoff(failures))
 
 
 _PING = re.compile(r"\b(?:GET|POST|HEAD) /ping\b")

@@ -619,9 +619,9 @@ class ResourcePane(Vertical):
         self.update_state()
 
     def action_clear_filter(self) -> None:
-        box = self.filter_box()
-        box.display = False
-        box.value = ""
+        for box in self.query(".pane-filter").results(Input):  # (none until / was first pressed)
+            box.display = False
+            box.value = ""
         self._filter_error = ""
         self.table.set_filter("")
         self.table.focus()
