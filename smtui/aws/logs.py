@@ -726,6 +726,14 @@ class _Merge:
     def done(self) -> bool:
         return not self.open
 
+    def finish(self, i: int) -> list[LogEvent]:
+        """Stream ``i`` has no more events: what that lets out."""
+        self.open.discard(i)
+        return self._release()
+
+    def _release(self) -> list[LogEvent]:
+        raise NotImplementedError
+
 
 class Interleaver(_Merge):
     """A k-way merge for streams that arrive page by page: releases, in timestamp order, the events that no
@@ -737,10 +745,6 @@ class Interleaver(_Merge):
                 events.sort(key=_ts)
             self.buffers[i].extend(events)
             self.position[i] = events[-1].timestamp
-        return self._release()
-
-    def finish(self, i: int) -> list[LogEvent]:
-        self.open.discard(i)
         return self._release()
 
     def _release(self) -> list[LogEvent]:
@@ -785,10 +789,6 @@ class ReverseInterleaver(_Merge):
             events = sorted(events, key=_ts)
             self.buffers[i][0:0] = events
             self.position[i] = events[0].timestamp
-        return self._release()
-
-    def finish(self, i: int) -> list[LogEvent]:
-        self.open.discard(i)
         return self._release()
 
     def _release(self) -> list[LogEvent]:
