@@ -28,6 +28,7 @@ retries, the shared rate limiter, errors) is botocore's.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import heapq
 import json
 import random
@@ -734,6 +735,22 @@ class _Merge:
     def _release(self) -> list[LogEvent]:
         raise NotImplementedError
 
+    def _watermark(self, pick: Callable[[list[int]], int]) -> tuple[bool, int | None]:
+        """``(False, None)`` while a stream still open has not been read at all; else ``(True, pick(the open
+        streams' positions))``, or ``(True, None)`` once every stream is finished (everything may go)."""
+        if not self.open:
+            return True, None
+        marks = [self.position[i] for i in self.open]
+        if any(m is None for m in marks):
+            return False, None
+        return True, pick([m for m in marks if m is not None])
+
+    @staticmethod
+    def _merged(parts: list[list[LogEvent]]) -> list[LogEvent]:
+        if len(parts) <= 1:
+            return parts[0] if parts else []
+        return list(heapq.merge(*parts, key=_ts))
+
 
 class Interleaver(_Merge):
     """A k-way merge for streams that arrive page by page: releases, in timestamp order, the events that no
@@ -748,13 +765,9 @@ class Interleaver(_Merge):
         return self._release()
 
     def _release(self) -> list[LogEvent]:
-        if self.open:
-            marks = [self.position[i] for i in self.open]
-            if any(m is None for m in marks):
-                return []
-            watermark = min(m for m in marks if m is not None)  # release strictly before it
-        else:
-            watermark = None
+        ready, watermark = self._watermark(min)  # release strictly before it
+        if not ready:
+            return []
         parts: list[list[LogEvent]] = []
         for i, buf in enumerate(self.buffers):
             if not buf:
@@ -763,21 +776,11 @@ class Interleaver(_Merge):
                 parts.append(buf)
                 self.buffers[i] = []
             else:
-                lo, hi = 0, len(buf)
-                while lo < hi:  # first event at or after the watermark
-                    mid = (lo + hi) // 2
-                    if buf[mid].timestamp < watermark:
-                        lo = mid + 1
-                    else:
-                        hi = mid
+                lo = bisect.bisect_left(buf, watermark, key=_ts)  # first event at or after the watermark
                 if lo:
                     parts.append(buf[:lo])
                     self.buffers[i] = buf[lo:]
-        if not parts:
-            return []
-        if len(parts) == 1:
-            return parts[0]
-        return list(heapq.merge(*parts, key=_ts))
+        return self._merged(parts)
 
 
 class ReverseInterleaver(_Merge):
@@ -792,13 +795,9 @@ class ReverseInterleaver(_Merge):
         return self._release()
 
     def _release(self) -> list[LogEvent]:
-        if self.open:
-            marks = [self.position[i] for i in self.open]
-            if any(m is None for m in marks):
-                return []
-            watermark: int | None = max(m for m in marks if m is not None)  # release strictly after it
-        else:
-            watermark = None
+        ready, watermark = self._watermark(max)  # release strictly after it
+        if not ready:
+            return []
         parts: list[list[LogEvent]] = []
         for i, buf in enumerate(self.buffers):
             if not buf:
@@ -807,21 +806,11 @@ class ReverseInterleaver(_Merge):
                 parts.append(buf)
                 self.buffers[i] = []
             else:
-                lo, hi = 0, len(buf)
-                while lo < hi:  # first event after the watermark
-                    mid = (lo + hi) // 2
-                    if buf[mid].timestamp <= watermark:
-                        lo = mid + 1
-                    else:
-                        hi = mid
+                lo = bisect.bisect_right(buf, watermark, key=_ts)  # first event after the watermark
                 if lo < len(buf):
                     parts.append(buf[lo:])
                     self.buffers[i] = buf[:lo]
-        if not parts:
-            return []
-        if len(parts) == 1:
-            return parts[0]
-        return list(heapq.merge(*parts, key=_ts))
+        return self._merged(parts)
 
 
 async def discover_forever(logs: ResourceLogs, on_streams: Callable[[list[StreamInfo]], None], *,
