@@ -517,7 +517,7 @@ class DetailScreen(Screen[None]):
             self.notify("No ARN known yet.", severity="warning", timeout=2)
             return
         self.app.copy_to_clipboard(arn)
-        self.notify(Text(f"Copied {arn}"), timeout=3)
+        self.notify(f"Copied {arn}", timeout=3, markup=False)
 
     def action_logs(self) -> None:
         from smtui.screens.logs import LogScreen

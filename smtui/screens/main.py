@@ -690,7 +690,7 @@ class ResourcePane(Vertical):
         arn = clean(summary.get(self.kind.arn_field)) if summary else ""
         if arn:
             self.app.copy_to_clipboard(arn)
-            self.notify(Text(f"Copied {arn}"), timeout=3)
+            self.notify(f"Copied {arn}", timeout=3, markup=False)
 
     @on(ResourceTable.Selected)
     def _open(self, event: ResourceTable.Selected) -> None:

@@ -37,3 +37,8 @@ def create_training_job(sandbox: Any, name: str, instance_type: str = "ml.m5.xla
 
 def screen_text(app: Any) -> str:
     return app.export_screenshot().replace("&#160;", " ")
+
+
+def toasts(app: Any) -> list[str]:
+    """The messages of the notifications on screen (the app must run with ``notifications=True``)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]

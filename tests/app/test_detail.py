@@ -9,7 +9,7 @@ from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.screens.detail import DetailScreen
 from smtui.screens.main import MainScreen
 
-from .helpers import create_training_job, screen_text, unique, until
+from .helpers import create_training_job, screen_text, toasts, unique, until
 
 
 async def _open(app, pilot, key: str, name: str) -> DetailScreen:
@@ -28,7 +28,8 @@ async def _open(app, pilot, key: str, name: str) -> DetailScreen:
 
 async def test_failed_training_job_detail_json_copy_and_back(sandbox):
     app = SmtuiApp(target=sandbox.target())
-    async with app.run_test(size=(150, 50)) as pilot:
+    # notifications=True: run_test turns toasts off by default, which hid the copy crash from this test
+    async with app.run_test(size=(150, 50), notifications=True) as pilot:
         detail = await _open(app, pilot, "training", "resnet50-imagenet")
         shown = screen_text(app)
         assert "Failure reason" in shown and "AlgorithmError" in shown  # prominent, at the top
@@ -45,6 +46,10 @@ async def test_failed_training_job_detail_json_copy_and_back(sandbox):
 
         await pilot.press("c")
         assert app.clipboard == detail.arn and detail.arn.endswith(":training-job/resnet50-imagenet")
+        # the toast must draw: a Rich Text message crashed Textual's toast (the app exited with a traceback)
+        await until(pilot, lambda: "Copied" in screen_text(app), what="copy toast drawn")
+        assert any(app.clipboard in t for t in toasts(app))
+        assert app.is_running and app.return_code is None
 
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

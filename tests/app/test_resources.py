@@ -9,7 +9,7 @@ from smtui.config import Settings
 from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.screens.main import MainScreen, ServerFilterScreen
 
-from .helpers import create_training_job, screen_text, unique, until
+from .helpers import create_training_job, screen_text, toasts, unique, until
 
 
 async def test_switch_panes_with_keys_and_the_command_line(sandbox):
@@ -372,3 +372,19 @@ async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox):
         stop.set()
         thread.join(timeout=5)
         sandbox.set_throttle(False)
+
+
+async def test_copy_arn_from_a_row_copies_and_says_so_without_ending_the_session(sandbox):
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:  # toasts are off by default
+        main = app.screen
+        await pilot.press("2")
+        training = main.pane("training")
+        await until(pilot, lambda: "resnet50-imagenet" in training.table, what="training jobs")
+        assert training.table.move_to("resnet50-imagenet")
+        await pilot.press("c")
+        assert app.clipboard.endswith(":training-job/resnet50-imagenet")
+        # the toast has to draw (a Rich Text message here ended the app with a traceback)
+        await until(pilot, lambda: "Copied" in screen_text(app), what="copy toast drawn")
+        assert any(app.clipboard in t for t in toasts(app))
+        assert app.is_running and app.return_code is None
