@@ -166,23 +166,32 @@ async def follow_latency(samples: int) -> dict:
         job = "bench-follow"
         sm.create_training_job(
             TrainingJobName=job,
-            AlgorithmSpecification={"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/x:1",
-                                    "TrainingInputMode": "File"},
+            AlgorithmSpecification={
+                "TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/x:1",
+                "TrainingInputMode": "File",
+            },
             RoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
             OutputDataConfig={"S3OutputPath": "s3://bucket/out/"},
             ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
-            StoppingCondition={"MaxRuntimeInSeconds": 3600})
+            StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        )
         group, stream = "/aws/sagemaker/TrainingJobs", f"{job}/algo-1-1795000000"
         logs.create_log_group(logGroupName=group)
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        logs.put_log_events(logGroupName=group, logStreamName=stream,
-                            logEvents=[{"timestamp": int(time.time() * 1000) - 1000, "message": "started"}])
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[{"timestamp": int(time.time() * 1000) - 1000, "message": "started"}],
+        )
         app = SmtuiApp(sandbox=sb)
         lat: list[float] = []
         async with app.run_test(size=(140, 40)) as pilot:
             aws = await app.get_aws()
-            screen = LogScreen(TRAINING, job, describe={"TrainingJobStatus": "InProgress",
-                                                        "ResourceConfig": {"InstanceCount": 1}})
+            screen = LogScreen(
+                TRAINING,
+                job,
+                describe={"TrainingJobStatus": "InProgress", "ResourceConfig": {"InstanceCount": 1}},
+            )
             await app.push_screen(screen)
             while not screen.view.lines or screen.busy:
                 await pilot.pause(0.05)
@@ -198,15 +207,23 @@ async def follow_latency(samples: int) -> dict:
                 await asyncio_sleep(random.uniform(0.2, 1.2))
                 msg = f"followed line {i}"
                 t = time.perf_counter()
-                logs.put_log_events(logGroupName=group, logStreamName=stream,
-                                    logEvents=[{"timestamp": int(time.time() * 1000), "message": msg}])
-                while not (screen.view.lines and screen.view.lines[-1].text == msg and frames and frames[-1] > t):
+                logs.put_log_events(
+                    logGroupName=group,
+                    logStreamName=stream,
+                    logEvents=[{"timestamp": int(time.time() * 1000), "message": msg}],
+                )
+                while not (
+                    screen.view.lines and screen.view.lines[-1].text == msg and frames and frames[-1] > t
+                ):
                     await asyncio_sleep(0.005)
                 seen = max(t, frames[-1])
                 lat.append(seen - t)
             fle = aws.limiter.max_per_second("logs.FilterLogEvents")
-        return {"latencies": lat, "filter_max_per_s": fle,
-                "sandbox_filter_max_per_s": sb.max_per_second("logs", "FilterLogEvents")}
+        return {
+            "latencies": lat,
+            "filter_max_per_s": fle,
+            "sandbox_filter_max_per_s": sb.max_per_second("logs", "FilterLogEvents"),
+        }
     finally:
         sb.stop()
 
@@ -230,34 +247,44 @@ def main() -> int:
         for kind in ("smtui", "stock"):
             res[kind].append(run_json(LOAD, kind, str(args.lines), "time"))
             mem[kind].append(run_json(LOAD, kind, str(args.lines), "mem"))
-        print(f"  load run {r + 1}: smtui {res['smtui'][-1]['time']:.2f}s, stock Log {res['stock'][-1]['time']:.2f}s",
-              flush=True)
+        print(
+            f"  load run {r + 1}: smtui {res['smtui'][-1]['time']:.2f}s, stock Log {res['stock'][-1]['time']:.2f}s",
+            flush=True,
+        )
 
     def med(kind: str, key: str, src: dict[str, list[dict]]) -> float:
         return statistics.median(x[key] for x in src[kind])
 
     print(f"\nload {args.lines:,} lines (median of {args.runs}, fresh interpreter each, interleaved):")
     for kind, title in (("smtui", "smtui LogView"), ("stock", "Textual Log")):
-        print(f"  {title:14s} {med(kind, 'time', res):.2f}s   resident +{med(kind, 'rss', res) / 1e6:.0f} MB   "
-              f"tracemalloc peak {med(kind, 'peak', mem) / 1e6:.0f} MB, kept {med(kind, 'current', mem) / 1e6:.0f} MB")
-    print(f"  ratio          {med('smtui', 'time', res) / med('stock', 'time', res):.2f}x time, "
-          f"{med('smtui', 'rss', res) / max(1, med('stock', 'rss', res)):.2f}x resident memory   "
-          "(targets: < 1 s and < 60 MB above the empty app)")
+        print(
+            f"  {title:14s} {med(kind, 'time', res):.2f}s   resident +{med(kind, 'rss', res) / 1e6:.0f} MB   "
+            f"tracemalloc peak {med(kind, 'peak', mem) / 1e6:.0f} MB, kept {med(kind, 'current', mem) / 1e6:.0f} MB"
+        )
+    print(
+        f"  ratio          {med('smtui', 'time', res) / med('stock', 'time', res):.2f}x time, "
+        f"{med('smtui', 'rss', res) / max(1, med('stock', 'rss', res)):.2f}x resident memory   "
+        "(targets: < 1 s and < 60 MB above the empty app)"
+    )
 
     keys = run_json(KEYS, "1000")
     lat = sorted(keys["latencies"])
     print(f"\nkey to frame while following 1,000 lines/s ({len(lat)} keys, {keys['fed']:,} lines fed):")
-    print(f"  median {statistics.median(lat) * 1000:.1f} ms, p90 {lat[int(len(lat) * 0.9)] * 1000:.1f} ms, "
-          f"max {lat[-1] * 1000:.1f} ms   (target < 50 ms)")
+    print(
+        f"  median {statistics.median(lat) * 1000:.1f} ms, p90 {lat[int(len(lat) * 0.9)] * 1000:.1f} ms, "
+        f"max {lat[-1] * 1000:.1f} ms   (target < 50 ms)"
+    )
 
     import asyncio
 
     fol = asyncio.run(follow_latency(args.follow_samples))
     fl = sorted(fol["latencies"])
     print(f"\nfollow latency, PutLogEvents to the line on screen ({len(fl)} lines, polling FilterLogEvents):")
-    print(f"  median {statistics.median(fl):.2f}s, max {fl[-1]:.2f}s   (target < 1.5 s); FilterLogEvents at most "
-          f"{fol['filter_max_per_s']} requests in any second (client), {fol['sandbox_filter_max_per_s']} (sandbox)"
-          "   (quota 5/s)")
+    print(
+        f"  median {statistics.median(fl):.2f}s, max {fl[-1]:.2f}s   (target < 1.5 s); FilterLogEvents at most "
+        f"{fol['filter_max_per_s']} requests in any second (client), {fol['sandbox_filter_max_per_s']} (sandbox)"
+        "   (quota 5/s)"
+    )
     return 0
 
 

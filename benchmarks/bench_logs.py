@@ -124,16 +124,26 @@ sess.logs_for_job(job, wait=False)
 
 
 def env() -> dict[str, str]:
-    e = dict(os.environ, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_REGION=REGION,
-             AWS_DEFAULT_REGION=REGION, AWS_EC2_METADATA_DISABLED="true")
+    e = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID=KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET,
+        AWS_REGION=REGION,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         e.pop(var, None)
     return e
 
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([PY, "-m", "smtui.sandbox", "--seed", "empty", "--no-driver"], stdout=subprocess.PIPE,
-                            text=True, env=env())
+    proc = subprocess.Popen(
+        [PY, "-m", "smtui.sandbox", "--seed", "empty", "--no-driver"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     if not url.startswith("http://127.0.0.1:"):
@@ -146,14 +156,21 @@ def seed(url: str, job: str, per_stream: int) -> None:
     import boto3
     from botocore.config import Config
 
-    kw = dict(region_name=REGION, endpoint_url=url, aws_access_key_id=KEY, aws_secret_access_key=SECRET,
-              config=Config(retries={"total_max_attempts": 1}))
+    kw = dict(
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id=KEY,
+        aws_secret_access_key=SECRET,
+        config=Config(retries={"total_max_attempts": 1}),
+    )
     sm = boto3.client("sagemaker", **kw)
     logs = boto3.client("logs", **kw)
     sm.create_training_job(
         TrainingJobName=job,
-        AlgorithmSpecification={"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/x:1",
-                                "TrainingInputMode": "File"},
+        AlgorithmSpecification={
+            "TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/x:1",
+            "TrainingInputMode": "File",
+        },
         RoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
         OutputDataConfig={"S3OutputPath": "s3://bucket/out/"},
         ResourceConfig={"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 4, "VolumeSizeInGB": 30},
@@ -168,11 +185,13 @@ def seed(url: str, job: str, per_stream: int) -> None:
         logs.create_log_stream(logGroupName=GROUP, logStreamName=stream)
         events = []
         for i in range(per_stream):
-            msg = (f"[algo-{k}] step {i:06d} loss={rnd.uniform(0.5, 3):.4f} lr={rnd.uniform(1e-5, 3e-5):.3e} "
-                   f"throughput={rnd.uniform(100, 200):.1f} samples/s mem={rnd.uniform(50, 70):.1f}GB")
+            msg = (
+                f"[algo-{k}] step {i:06d} loss={rnd.uniform(0.5, 3):.4f} lr={rnd.uniform(1e-5, 3e-5):.3e} "
+                f"throughput={rnd.uniform(100, 200):.1f} samples/s mem={rnd.uniform(50, 70):.1f}GB"
+            )
             events.append({"timestamp": start + i * 100 + k, "message": msg})
         for i in range(0, len(events), 10_000):
-            logs.put_log_events(logGroupName=GROUP, logStreamName=stream, logEvents=events[i:i + 10_000])
+            logs.put_log_events(logGroupName=GROUP, logStreamName=stream, logEvents=events[i : i + 10_000])
 
 
 def ensure_peer(name: str, spec: str) -> Path | None:
@@ -218,11 +237,17 @@ def main() -> int:
         t = time.perf_counter()
         seed(url, job, args.per_stream)
         total = 4 * args.per_stream
-        print(f"sandbox {url}: job {job}, 4 streams x {args.per_stream:,} events, seeded in "
-              f"{time.perf_counter() - t:.1f}s")
+        print(
+            f"sandbox {url}: job {job}, 4 streams x {args.per_stream:,} events, seeded in "
+            f"{time.perf_counter() - t:.1f}s"
+        )
         # sanity: smtui prints every event once
-        out = subprocess.run([PY, "-m", "smtui", "--endpoint-url", url, "logs", "training", job],
-                             capture_output=True, text=True, env=env())
+        out = subprocess.run(
+            [PY, "-m", "smtui", "--endpoint-url", url, "logs", "training", job],
+            capture_output=True,
+            text=True,
+            env=env(),
+        )
         lines = out.stdout.count("\n")
         print(f"smtui logs printed {lines:,} lines for {total:,} events (rc {out.returncode})")
 
@@ -235,20 +260,37 @@ def main() -> int:
         if not args.skip_peers:
             aw = ensure_peer("awslogs", "awslogs==0.15.0")
             if aw:
-                cmds["awslogs get"] = ([str(aw / "bin" / "awslogs"), "get", GROUP, f"{job}.*", "--start=4h",
-                                        f"--aws-endpoint-url={url}", "--aws-region", REGION, "--color=never"], None)
+                cmds["awslogs get"] = (
+                    [
+                        str(aw / "bin" / "awslogs"),
+                        "get",
+                        GROUP,
+                        f"{job}.*",
+                        "--start=4h",
+                        f"--aws-endpoint-url={url}",
+                        "--aws-region",
+                        REGION,
+                        "--color=never",
+                    ],
+                    None,
+                )
             sdk = ensure_peer("sagemaker", "sagemaker==2.257.7")
             if sdk:
                 py = str(sdk / "bin" / "python")
                 cmds["SDK logs_for_job"] = ([py, "-c", SDK, job, "0"], {"AWS_ENDPOINT_URL": url})
                 if args.no_sdk_sleep:
-                    cmds["SDK logs_for_job, no 5 s sleep"] = ([py, "-c", SDK, job, "1"], {"AWS_ENDPOINT_URL": url})
+                    cmds["SDK logs_for_job, no 5 s sleep"] = (
+                        [py, "-c", SDK, job, "1"],
+                        {"AWS_ENDPOINT_URL": url},
+                    )
         times: dict[str, list[float]] = {k: [] for k in cmds}
         for run in range(args.runs):
             for name, (cmd, extra) in cmds.items():
                 times[name].append(timed(cmd, extra))
-            print(f"  run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()),
-                  flush=True)
+            print(
+                f"  run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()),
+                flush=True,
+            )
         floor = statistics.median(times["plain HTTP (floor)"])
         ours = statistics.median(times["smtui logs"])
         print(f"\nmedians of {args.runs} interleaved runs, {total:,} events ({'wall time per command'}):")
@@ -256,12 +298,17 @@ def main() -> int:
             med = statistics.median(ts)
             line = f"  {name:38s} {med:7.2f}s   {med / floor:5.2f}x the floor"
             if name != "smtui logs":
-                line += (f"   smtui is {med / ours:4.1f}x faster" if med >= ours else
-                         f"   smtui takes {ours / med:4.2f}x as long")
+                line += (
+                    f"   smtui is {med / ours:4.1f}x faster"
+                    if med >= ours
+                    else f"   smtui takes {ours / med:4.2f}x as long"
+                )
             print(line)
         quota = statistics.median(times["plain HTTP at 10 req/s (quota floor)"])
-        print(f"\ntarget: smtui logs within 1.5x of the plain-HTTP floor: {ours / floor:.2f}x; "
-              f"{ours / quota:.2f}x the floor of a client that keeps to the 10 requests/s quota")
+        print(
+            f"\ntarget: smtui logs within 1.5x of the plain-HTTP floor: {ours / floor:.2f}x; "
+            f"{ours / quota:.2f}x the floor of a client that keeps to the 10 requests/s quota"
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)

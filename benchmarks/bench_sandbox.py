@@ -56,8 +56,14 @@ def _client(url: str):
     import boto3
     from botocore.config import Config
 
-    return boto3.client("logs", region_name="us-east-1", endpoint_url=url, aws_access_key_id="AKIAEXAMPLE",
-                        aws_secret_access_key="x", config=Config(retries={"total_max_attempts": 1}))
+    return boto3.client(
+        "logs",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="AKIAEXAMPLE",
+        aws_secret_access_key="x",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
 
 
 def _load(logs, events: int) -> None:
@@ -67,10 +73,17 @@ def _load(logs, events: int) -> None:
     for s in range(10):
         stream = f"job/algo-{s}-1700000000"
         logs.create_log_stream(logGroupName="/bench/filter", logStreamName=stream)
-        batch = [{"timestamp": base + 3 * i + s,
-                  "message": f"ERROR boom {i}" if i % 100 == 0 else f"INFO step {i} loss 0.123"} for i in range(per)]
+        batch = [
+            {
+                "timestamp": base + 3 * i + s,
+                "message": f"ERROR boom {i}" if i % 100 == 0 else f"INFO step {i} loss 0.123",
+            }
+            for i in range(per)
+        ]
         for k in range(0, per, 10_000):
-            logs.put_log_events(logGroupName="/bench/filter", logStreamName=stream, logEvents=batch[k:k + 10_000])
+            logs.put_log_events(
+                logGroupName="/bench/filter", logStreamName=stream, logEvents=batch[k : k + 10_000]
+            )
 
 
 def _page_all(logs, pattern: str) -> tuple[float, int]:
@@ -94,15 +107,25 @@ def main() -> None:
 
     seeds, bulks = [], []
     for _ in range(args.runs):
-        out = subprocess.run([sys.executable, "-c", _SEED], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _SEED], capture_output=True, text=True, env=env, check=True
+        )
         figures = json.loads(out.stdout.strip().splitlines()[-1])
         seeds.append(figures["seed"])
         bulks.append(figures["bulk"])
     print(f"seed_default:                 median {statistics.median(seeds):.2f} s  (runs {len(seeds)})")
     print(f"bulk_training_jobs 10,000:    median {statistics.median(bulks):.2f} s")
 
-    procs = {kind: subprocess.Popen([sys.executable, "-c", _SERVE, kind], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, text=True, env=env) for kind in ("moto", "sandbox")}
+    procs = {
+        kind: subprocess.Popen(
+            [sys.executable, "-c", _SERVE, kind],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for kind in ("moto", "sandbox")
+    }
     try:
         clients = {kind: _client(p.stdout.readline().strip()) for kind, p in procs.items()}
         for logs in clients.values():
@@ -116,9 +139,11 @@ def main() -> None:
                     times[kind].append(elapsed)
                     counts[kind] = n
             m, s = statistics.median(times["moto"]), statistics.median(times["sandbox"])
-            print(f"FilterLogEvents {pattern or '(all)':>6} over {args.events:,}: sandbox {s:.2f} s "
-                  f"({counts['sandbox']:,} events), moto alone {m:.2f} s ({counts['moto']:,} events), "
-                  f"ratio {s / m:.2f}")
+            print(
+                f"FilterLogEvents {pattern or '(all)':>6} over {args.events:,}: sandbox {s:.2f} s "
+                f"({counts['sandbox']:,} events), moto alone {m:.2f} s ({counts['moto']:,} events), "
+                f"ratio {s / m:.2f}"
+            )
     finally:
         for p in procs.values():
             p.stdin.close()

@@ -91,8 +91,14 @@ def run_once(mode: str) -> dict:
         out = f.name
     master, slave = pty.openpty()
     start = time.time()
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, mode, out], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, mode, out],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
     os.close(slave)
     seen_at = None
     screen = b""
@@ -140,15 +146,26 @@ def main() -> None:
     for mode, rs in results.items():
         times = sorted(r["first_frame"] for r in rs)
         print(f"  {mode:8s} {med[mode]:.3f} s  (min {times[0]:.3f}, max {times[-1]:.3f})")
-    pairs = sorted(b["first_frame"] / a["first_frame"] for a, b in zip(results["minimal"], results["smtui"],
-                                                                          strict=True))
-    print(f"  ratio smtui/minimal: {med['smtui'] / med['minimal']:.2f}  (target <= 1.2); run by run (each smtui "
-          f"run over the minimal run just before it): median {statistics.median(pairs):.2f}, "
-          f"middle half {pairs[len(pairs) // 4]:.2f}..{pairs[(3 * len(pairs)) // 4]:.2f}")
+    pairs = sorted(
+        b["first_frame"] / a["first_frame"] for a, b in zip(results["minimal"], results["smtui"], strict=True)
+    )
+    print(
+        f"  ratio smtui/minimal: {med['smtui'] / med['minimal']:.2f}  (target <= 1.2); run by run (each smtui "
+        f"run over the minimal run just before it): median {statistics.median(pairs):.2f}, "
+        f"middle half {pairs[len(pairs) // 4]:.2f}..{pairs[(3 * len(pairs)) // 4]:.2f}"
+    )
     loaded = sum(r["botocore"] for r in results["smtui"])
     print(f"  botocore imported before smtui's first frame: {loaded}/{len(results['smtui'])} runs")
-    print(json.dumps({"minimal_s": med["minimal"], "smtui_s": med["smtui"],
-                      "ratio": med["smtui"] / med["minimal"], "pair_ratio_median": statistics.median(pairs)}))
+    print(
+        json.dumps(
+            {
+                "minimal_s": med["minimal"],
+                "smtui_s": med["smtui"],
+                "ratio": med["smtui"] / med["minimal"],
+                "pair_ratio_median": statistics.median(pairs),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

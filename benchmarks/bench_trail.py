@@ -85,8 +85,12 @@ sb.stop()
 
 
 def start_child(n: int, region: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), region], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(n), region],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     info = json.loads(proc.stdout.readline())
     return proc, info
@@ -115,8 +119,13 @@ async def data_layer(info: dict[str, str], region: str) -> dict[str, float]:
     t_sum = time.perf_counter() - t1
     calls = aws.limiter.sent["cloudtrail.LookupEvents"]
     await aws.close()
-    return {"seconds": t_scan + t_sum, "summary_ms": t_sum * 1000, "calls": calls, "events": len(events),
-            "identities": len(summary)}
+    return {
+        "seconds": t_scan + t_sum,
+        "summary_ms": t_sum * 1000,
+        "calls": calls,
+        "events": len(events),
+        "identities": len(summary),
+    }
 
 
 async def insights(info: dict[str, str], region: str) -> dict[str, float]:
@@ -177,8 +186,13 @@ async def app_run(info: dict[str, str], region: str) -> dict[str, float]:
         pane.pick_identity(None)
         await pilot.pause()
         refilter = time.perf_counter() - t1
-    return {"seconds": seconds, "rows": rows, "max_stall_ms": max(stalls) * 1000, "refilter_s": refilter,
-            "startup_stall_ms": max(startup or [0.0]) * 1000}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "max_stall_ms": max(stalls) * 1000,
+        "refilter_s": refilter,
+        "startup_stall_ms": max(startup or [0.0]) * 1000,
+    }
 
 
 def median(runs: list[dict[str, float]], key: str) -> float:
@@ -200,22 +214,32 @@ def main() -> int:
         for i in range(args.runs):  # interleaved: data layer, app, Insights
             if args.app_only:
                 pane.append(asyncio.run(app_run(info, region)))
-                print(f"  run {i + 1} Audit pane: {pane[-1]['seconds']:.1f} s, longest stall while appending "
-                      f"{pane[-1]['max_stall_ms']:.0f} ms, before the first page {pane[-1]['startup_stall_ms']:.0f} ms",
-                      flush=True)
+                print(
+                    f"  run {i + 1} Audit pane: {pane[-1]['seconds']:.1f} s, longest stall while appending "
+                    f"{pane[-1]['max_stall_ms']:.0f} ms, before the first page {pane[-1]['startup_stall_ms']:.0f} ms",
+                    flush=True,
+                )
                 continue
             layer.append(asyncio.run(data_layer(info, region)))
-            print(f"  run {i + 1} data layer: {layer[-1]['seconds']:.1f} s, {layer[-1]['calls']:.0f} LookupEvents "
-                  f"calls, {layer[-1]['events']:.0f} events, {layer[-1]['identities']:.0f} identities", flush=True)
+            print(
+                f"  run {i + 1} data layer: {layer[-1]['seconds']:.1f} s, {layer[-1]['calls']:.0f} LookupEvents "
+                f"calls, {layer[-1]['events']:.0f} events, {layer[-1]['identities']:.0f} identities",
+                flush=True,
+            )
             if not args.no_app:
                 pane.append(asyncio.run(app_run(info, region)))
-                print(f"  run {i + 1} Audit pane: {pane[-1]['seconds']:.1f} s to {pane[-1]['rows']:.0f} rows + summary, "
-                      f"longest UI stall while appending {pane[-1]['max_stall_ms']:.0f} ms (before the first page "
-                      f"{pane[-1]['startup_stall_ms']:.0f} ms), refilter {pane[-1]['refilter_s']:.2f} s",
-                      flush=True)
+                print(
+                    f"  run {i + 1} Audit pane: {pane[-1]['seconds']:.1f} s to {pane[-1]['rows']:.0f} rows + summary, "
+                    f"longest UI stall while appending {pane[-1]['max_stall_ms']:.0f} ms (before the first page "
+                    f"{pane[-1]['startup_stall_ms']:.0f} ms), refilter {pane[-1]['refilter_s']:.2f} s",
+                    flush=True,
+                )
             ins.append(asyncio.run(insights(info, region)))
-            print(f"  run {i + 1} Logs Insights: {ins[-1]['seconds']:.2f} s, {ins[-1]['calls']:.0f} calls, "
-                  f"{ins[-1]['rows']:.0f} rows for one identity", flush=True)
+            print(
+                f"  run {i + 1} Logs Insights: {ins[-1]['seconds']:.2f} s, {ins[-1]['calls']:.0f} calls, "
+                f"{ins[-1]['rows']:.0f} rows for one identity",
+                flush=True,
+            )
     finally:
         assert proc.stdin is not None
         proc.stdin.close()
@@ -225,21 +249,29 @@ def main() -> int:
     print()
     print(f"medians of {args.runs} runs, {args.events:,} events in a 24-hour window:")
     lk = median(layer, "calls")
-    print(f"  LookupEvents scan + identity summary: {median(layer, 'seconds'):.1f} s, {lk:.0f} calls "
-          f"(50 events a page at 2 requests/s: at least {lk / 2:.0f} s); summary itself "
-          f"{median(layer, 'summary_ms'):.1f} ms")
+    print(
+        f"  LookupEvents scan + identity summary: {median(layer, 'seconds'):.1f} s, {lk:.0f} calls "
+        f"(50 events a page at 2 requests/s: at least {lk / 2:.0f} s); summary itself "
+        f"{median(layer, 'summary_ms'):.1f} ms"
+    )
     if pane:
-        print(f"  Audit pane, first request to all rows and the summary shown: {median(pane, 'seconds'):.1f} s; "
-              f"longest event-loop stall while appending {median(pane, 'max_stall_ms'):.0f} ms; "
-              f"re-filtering every row twice {median(pane, 'refilter_s'):.2f} s")
+        print(
+            f"  Audit pane, first request to all rows and the summary shown: {median(pane, 'seconds'):.1f} s; "
+            f"longest event-loop stall while appending {median(pane, 'max_stall_ms'):.0f} ms; "
+            f"re-filtering every row twice {median(pane, 'refilter_s'):.2f} s"
+        )
     ic = median(ins, "calls")
-    print(f"  Logs Insights for one sourceIdentity: {median(ins, 'seconds'):.2f} s in the sandbox (completes at once), "
-          f"{ic:.0f} calls vs {lk:.0f}: {lk / ic:.0f}x fewer requests. Against AWS an Insights query over "
-          f"a day of a trail takes seconds (poll once a second: about 1 StartQuery + 2-10 GetQueryResults), "
-          f"and its 5 TPS quota is not shared with LookupEvents; over 90 days LookupEvents would need "
-          f"{lk * 90:.0f} calls (~{lk * 90 / 2 / 60:.0f} min) for the same density, Insights still one query.")
-    print("  CloudTrail Lake: 1 StartQuery + polls + one GetQueryResults per result page; not measurable "
-          "here (moto has no Lake).")
+    print(
+        f"  Logs Insights for one sourceIdentity: {median(ins, 'seconds'):.2f} s in the sandbox (completes at once), "
+        f"{ic:.0f} calls vs {lk:.0f}: {lk / ic:.0f}x fewer requests. Against AWS an Insights query over "
+        f"a day of a trail takes seconds (poll once a second: about 1 StartQuery + 2-10 GetQueryResults), "
+        f"and its 5 TPS quota is not shared with LookupEvents; over 90 days LookupEvents would need "
+        f"{lk * 90:.0f} calls (~{lk * 90 / 2 / 60:.0f} min) for the same density, Insights still one query."
+    )
+    print(
+        "  CloudTrail Lake: 1 StartQuery + polls + one GetQueryResults per result page; not measurable "
+        "here (moto has no Lake)."
+    )
     return 0
 
 

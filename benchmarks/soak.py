@@ -66,37 +66,73 @@ def _sandbox(queue: Any, stop: Any) -> None:
     role = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerExecutionRole"
     image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
     sm.create_training_job(
-        TrainingJobName=JOB, AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
-        RoleArn=role, OutputDataConfig={"S3OutputPath": "s3://b/out/"},
+        TrainingJobName=JOB,
+        AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
+        RoleArn=role,
+        OutputDataConfig={"S3OutputPath": "s3://b/out/"},
         ResourceConfig={"InstanceType": "ml.p4d.24xlarge", "InstanceCount": INSTANCES, "VolumeSizeInGB": 100},
-        StoppingCondition={"MaxRuntimeInSeconds": 86400})
-    fsm.set_status("training", JOB, "InProgress", SecondaryStatus="Training",
-                   CreationTime=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5))  # newest: first row
+        StoppingCondition={"MaxRuntimeInSeconds": 86400},
+    )
+    fsm.set_status(
+        "training",
+        JOB,
+        "InProgress",
+        SecondaryStatus="Training",
+        CreationTime=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5),
+    )  # newest: first row
     sm.create_model(ModelName="soak-model", ExecutionRoleArn=role, PrimaryContainer={"Image": image})
-    sm.create_endpoint_config(EndpointConfigName="soak-config", ProductionVariants=[
-        {"VariantName": "variant-a", "ModelName": "soak-model", "InstanceType": "ml.m5.large",
-         "InitialInstanceCount": 2}])
+    sm.create_endpoint_config(
+        EndpointConfigName="soak-config",
+        ProductionVariants=[
+            {
+                "VariantName": "variant-a",
+                "ModelName": "soak-model",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 2,
+            }
+        ],
+    )
     for i in range(ENDPOINTS):
         sm.create_endpoint(EndpointName=f"soak-ep-{i:02d}", EndpointConfigName="soak-config")
         fsm.set_status("endpoint", f"soak-ep-{i:02d}", "InService")
     rng = random.Random(7)
     now = dt.datetime.now(dt.UTC)
     people = ["alice", "bob", "carol", "dave", None]
-    names = ["CreateTrainingJob", "DescribeTrainingJob", "StopTrainingJob", "CreateEndpoint", "ListTrainingJobs"]
+    names = [
+        "CreateTrainingJob",
+        "DescribeTrainingJob",
+        "StopTrainingJob",
+        "CreateEndpoint",
+        "ListTrainingJobs",
+    ]
     have = len(sb.recorder.events)
     for i in range(max(0, TRAIL_EVENTS - have)):
         who = rng.choice(people)
         ctx = {"sourceIdentity": who} if who else {}
-        sb.recorder.add({
-            "eventVersion": "1.09", "eventSource": "sagemaker.amazonaws.com", "eventName": rng.choice(names),
-            "eventTime": (now - dt.timedelta(seconds=rng.uniform(60, 86_000))).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "awsRegion": sb.region, "sourceIPAddress": f"10.0.0.{rng.randint(1, 250)}",
-            "userAgent": "Boto3/1.35", "readOnly": False, "eventType": "AwsApiCall",
-            "userIdentity": {"type": "AssumedRole", "arn": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/Exec/{who}",
-                             "sessionContext": ctx},
-            "requestParameters": {"trainingJobName": f"soak-job-{i % JOBS:05d}"},
-            "resources": [{"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": f"soak-job-{i:05d}"}],
-        })
+        sb.recorder.add(
+            {
+                "eventVersion": "1.09",
+                "eventSource": "sagemaker.amazonaws.com",
+                "eventName": rng.choice(names),
+                "eventTime": (now - dt.timedelta(seconds=rng.uniform(60, 86_000))).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                "awsRegion": sb.region,
+                "sourceIPAddress": f"10.0.0.{rng.randint(1, 250)}",
+                "userAgent": "Boto3/1.35",
+                "readOnly": False,
+                "eventType": "AwsApiCall",
+                "userIdentity": {
+                    "type": "AssumedRole",
+                    "arn": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/Exec/{who}",
+                    "sessionContext": ctx,
+                },
+                "requestParameters": {"trainingJobName": f"soak-job-{i % JOBS:05d}"},
+                "resources": [
+                    {"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": f"soak-job-{i:05d}"}
+                ],
+            }
+        )
     group = "/aws/sagemaker/TrainingJobs"
     logs = sb.boto3_client("logs")
     logs.create_log_group(logGroupName=group)
@@ -114,9 +150,18 @@ def _sandbox(queue: Any, stop: Any) -> None:
         while not stop.is_set():
             ts = int(time.time() * 1000)
             for h, s in enumerate(streams, 1):
-                backend.put_log_events(group, s, [
-                    {"timestamp": ts, "message": f"[algo-{h}] step {step + k} loss={rng.random():.4f} lr=2e-05 "
-                                                 f"throughput=151.2 samples/s mem=61.3GB"} for k in range(per_batch)])
+                backend.put_log_events(
+                    group,
+                    s,
+                    [
+                        {
+                            "timestamp": ts,
+                            "message": f"[algo-{h}] step {step + k} loss={rng.random():.4f} lr=2e-05 "
+                            f"throughput=151.2 samples/s mem=61.3GB",
+                        }
+                        for k in range(per_batch)
+                    ],
+                )
             step += per_batch
             written[0] += per_batch * INSTANCES
             next_at += 0.1
@@ -128,8 +173,10 @@ def _sandbox(queue: Any, stop: Any) -> None:
     stop.wait()
     summary: dict[str, Any] = {"lines_written": written[0], "requests": {}}
     for key in sorted({(r.service, r.operation) for r in list(sb.requests)}):
-        summary["requests"][".".join(key)] = {"count": sb.count(*key),
-                                              "max_per_s": sb.max_per_second(*key, include_throttled=True)}
+        summary["requests"][".".join(key)] = {
+            "count": sb.count(*key),
+            "max_per_s": sb.max_per_second(*key, include_throttled=True),
+        }
     queue.put(summary)
     sb.stop()
 
@@ -171,8 +218,10 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
     from smtui.screens.logs import LogScreen
 
     frames: list[float] = []
-    app = SmtuiApp(settings=Settings(log_line_cap=line_cap),
-                   target=AwsTarget(region=REGION, endpoint_url=url, access_key=ADMIN_KEY, secret_key=ADMIN_SECRET))
+    app = SmtuiApp(
+        settings=Settings(log_line_cap=line_cap),
+        target=AwsTarget(region=REGION, endpoint_url=url, access_key=ADMIN_KEY, secret_key=ADMIN_SECRET),
+    )
     real_display = app._display
 
     def display(screen: Any, renderable: Any) -> None:
@@ -200,8 +249,14 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         async def sampler() -> None:
             while True:
                 view = screen.view if screen is not None else None
-                samples.append((time.perf_counter() - start, rss_mb(), len(view.lines) if view else 0,
-                                view.dropped if view else 0))
+                samples.append(
+                    (
+                        time.perf_counter() - start,
+                        rss_mb(),
+                        len(view.lines) if view else 0,
+                        view.dropped if view else 0,
+                    )
+                )
                 await asyncio.sleep(1.0)
 
         sampling = asyncio.create_task(sampler())
@@ -238,6 +293,7 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         feeder = None
         fed = [0]
         if hour:  # an hour of following, compressed into the rest of the run, on top of the live lines
+
             async def feed() -> None:
                 target = 3_600 * LINES_PER_SECOND
                 while fed[0] < target:
@@ -245,8 +301,15 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
                     remaining = max(0.5, duration - 1.0 - (time.perf_counter() - start))
                     per_tick = max(1, min(10_000, int((target - fed[0]) / (remaining * 10))))
                     now = int(time.time() * 1000)  # appended at the bottom, like followed lines
-                    batch = [LogEvent(now, f"[algo-{k % 4 + 1}] replayed step {fed[0] + k} loss=0.1234",
-                                      f"{JOB}/algo-{k % 4 + 1}", f"algo-{k % 4 + 1}") for k in range(per_tick)]
+                    batch = [
+                        LogEvent(
+                            now,
+                            f"[algo-{k % 4 + 1}] replayed step {fed[0] + k} loss=0.1234",
+                            f"{JOB}/algo-{k % 4 + 1}",
+                            f"algo-{k % 4 + 1}",
+                        )
+                        for k in range(per_tick)
+                    ]
                     fed[0] += per_tick
                     screen.view.add_events(batch)
                     await asyncio.sleep(0.1)
@@ -284,11 +347,20 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of soak (default 60)")
-    parser.add_argument("--line-cap", type=int, default=20_000,
-                        help="the log view's line cap (log_line_cap); small enough to be reached in the run")
-    parser.add_argument("--hour", action="store_true", help="also feed an hour's worth of lines (3.6 million)")
-    parser.add_argument("--python-gc", action="store_true",
-                        help="keep Python's default collector thresholds instead of the ones smtui sets")
+    parser.add_argument(
+        "--line-cap",
+        type=int,
+        default=20_000,
+        help="the log view's line cap (log_line_cap); small enough to be reached in the run",
+    )
+    parser.add_argument(
+        "--hour", action="store_true", help="also feed an hour's worth of lines (3.6 million)"
+    )
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="keep Python's default collector thresholds instead of the ones smtui sets",
+    )
     args = parser.parse_args()
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -313,9 +385,11 @@ def main() -> int:
     child = ctx.Process(target=_sandbox, args=(queue, stop), daemon=True)
     child.start()
     ready = queue.get(timeout=300)
-    print(f"sandbox in a child process at {ready['url']}: {JOBS:,} training jobs, {ENDPOINTS} endpoints, "
-          f"{TRAIL_EVENTS:,} CloudTrail events, a {INSTANCES}-instance job writing {LINES_PER_SECOND:,} lines/s "
-          f"(seeded in {ready['seeded_s']} s)")
+    print(
+        f"sandbox in a child process at {ready['url']}: {JOBS:,} training jobs, {ENDPOINTS} endpoints, "
+        f"{TRAIL_EVENTS:,} CloudTrail events, a {INSTANCES}-instance job writing {LINES_PER_SECOND:,} lines/s "
+        f"(seeded in {ready['seeded_s']} s)"
+    )
     try:
         res = asyncio.run(run(ready["url"], args.duration, args.line_cap, args.hour))
     finally:
@@ -325,24 +399,41 @@ def main() -> int:
 
     lat = res["latencies"]
     allk = lat["main"] + lat["logs"]
-    listed = (f"all listed in {res['listed_s']} s" if "listed_s" in res
-              else f"{res['listed_rows']:,} listed by the end of the run")
-    print(f"\ntraining pane: first rows in {res['first_rows_s']} s, {listed} (ListTrainingJobs at its quota of "
-          f"2 requests/s, 100 a page); log view's first lines {res['log_first_lines_s']} s after opening")
+    listed = (
+        f"all listed in {res['listed_s']} s"
+        if "listed_s" in res
+        else f"{res['listed_rows']:,} listed by the end of the run"
+    )
+    print(
+        f"\ntraining pane: first rows in {res['first_rows_s']} s, {listed} (ListTrainingJobs at its quota of "
+        f"2 requests/s, 100 a page); log view's first lines {res['log_first_lines_s']} s after opening"
+    )
     print("key press to frame (ms):")
-    for name, vals in (("main screen (10,000 rows, audit scanning)", lat["main"]),
-                       ("log view following 1,000 lines/s", lat["logs"]), ("all", allk)):
+    for name, vals in (
+        ("main screen (10,000 rows, audit scanning)", lat["main"]),
+        ("log view following 1,000 lines/s", lat["logs"]),
+        ("all", allk),
+    ):
         if vals:
-            print(f"  {name:45s} n={len(vals):4d}  p50 {pct(vals, .5) * 1000:6.1f}  p95 {pct(vals, .95) * 1000:6.1f}"
-                  f"  max {max(vals) * 1000:6.1f}")
-    print(f"  target p95 < 100 ms: {'met' if pct(allk, .95) < 0.1 else 'NOT met'}")
+            print(
+                f"  {name:45s} n={len(vals):4d}  p50 {pct(vals, 0.5) * 1000:6.1f}  p95 {pct(vals, 0.95) * 1000:6.1f}"
+                f"  max {max(vals) * 1000:6.1f}"
+            )
+    print(f"  target p95 < 100 ms: {'met' if pct(allk, 0.95) < 0.1 else 'NOT met'}")
     for phase, worst in res["slowest"].items():
-        print(f"  slowest in {phase}: " + ", ".join(f"{k!r} {ms * 1000:.0f} ms at {at:.1f} s" for ms, k, at in worst))
-    print(f"garbage collector ({'Python defaults' if args.python_gc else 'smtui thresholds'} {gc.get_threshold()}):")
+        print(
+            f"  slowest in {phase}: "
+            + ", ".join(f"{k!r} {ms * 1000:.0f} ms at {at:.1f} s" for ms, k, at in worst)
+        )
+    print(
+        f"garbage collector ({'Python defaults' if args.python_gc else 'smtui thresholds'} {gc.get_threshold()}):"
+    )
     for gen, vals in pauses.items():
         if vals:
-            print(f"  generation {gen}: {len(vals):5d} collections, {sum(vals):6.2f} s in all, longest "
-                  f"{max(vals) * 1000:6.1f} ms")
+            print(
+                f"  generation {gen}: {len(vals):5d} collections, {sum(vals):6.2f} s in all, longest "
+                f"{max(vals) * 1000:6.1f} ms"
+            )
     samples = res["samples"]
     print(f"\nmemory (RSS) over time, line cap {args.line_cap:,}:")
     step = max(1, len(samples) // 12)
@@ -352,27 +443,41 @@ def main() -> int:
     if len(capped) >= 3:
         mbs = [s[1] for s in capped]
         half = len(mbs) // 2
-        print(f"  once capped ({len(capped)} samples): RSS {min(mbs):.1f}..{max(mbs):.1f} MB, "
-              f"median first half {statistics.median(mbs[:half] or mbs):.1f} MB, "
-              f"second half {statistics.median(mbs[half:]):.1f} MB")
+        print(
+            f"  once capped ({len(capped)} samples): RSS {min(mbs):.1f}..{max(mbs):.1f} MB, "
+            f"median first half {statistics.median(mbs[:half] or mbs):.1f} MB, "
+            f"second half {statistics.median(mbs[half:]):.1f} MB"
+        )
         before = [s for s in samples if 0 < s[2] < args.line_cap * 0.98]
         if len(before) >= 2 and before[-1][2] > before[0][2]:
             per_line = (before[-1][1] - before[0][1]) * 1e6 / (before[-1][2] - before[0][2])
-            print(f"  growth before the cap: about {per_line:,.0f} bytes a line -> at the default cap of 200,000 "
-                  f"lines about {per_line * 200_000 / 1e6:,.0f} MB for the log view")
+            print(
+                f"  growth before the cap: about {per_line:,.0f} bytes a line -> at the default cap of 200,000 "
+                f"lines about {per_line * 200_000 / 1e6:,.0f} MB for the log view"
+            )
     else:
         print("  the cap was not reached in this run: use a smaller --line-cap or a longer --duration")
-    print(f"\nlines written by the job: {summary['lines_written']:,}; kept in the view {res['lines_kept']:,}, "
-          f"dropped (oldest) {res['lines_dropped']:,}; replayed for --hour {res['lines_fed_hour']:,} of 3,600,000; "
-          f"de-duplication entries {res['dedupe_entries']}")
+    print(
+        f"\nlines written by the job: {summary['lines_written']:,}; kept in the view {res['lines_kept']:,}, "
+        f"dropped (oldest) {res['lines_dropped']:,}; replayed for --hour {res['lines_fed_hour']:,} of 3,600,000; "
+        f"de-duplication entries {res['dedupe_entries']}"
+    )
     print(f"audit: {res['audit_events']:,} events scanned, done={res['audit_done']}")
     print("requests the sandbox answered (count, most in one second):")
     for op, v in summary["requests"].items():
         print(f"  {op:36s} {v['count']:6,}  {v['max_per_s']:3d}/s")
-    print(json.dumps({"p50_ms": round(pct(allk, .5) * 1000, 1), "p95_ms": round(pct(allk, .95) * 1000, 1),
-                      "rss_start_mb": round(samples[0][1], 1) if samples else None,
-                      "rss_end_mb": round(samples[-1][1], 1) if samples else None,
-                      "line_cap": args.line_cap, "lines_written": summary["lines_written"]}))
+    print(
+        json.dumps(
+            {
+                "p50_ms": round(pct(allk, 0.5) * 1000, 1),
+                "p95_ms": round(pct(allk, 0.95) * 1000, 1),
+                "rss_start_mb": round(samples[0][1], 1) if samples else None,
+                "rss_end_mb": round(samples[-1][1], 1) if samples else None,
+                "line_cap": args.line_cap,
+                "lines_written": summary["lines_written"],
+            }
+        )
+    )
     return 0
 
 

@@ -167,8 +167,12 @@ class SmtuiApp(App[None]):
             self.notify(err.details(), title="Credentials", severity="error", timeout=10)
             return
         if creds is None:
-            self.notify("No credentials found yet: refresh them, then press ctrl+r.", title="Credentials",
-                        severity="error", timeout=10)
+            self.notify(
+                "No credentials found yet: refresh them, then press ctrl+r.",
+                title="Credentials",
+                severity="error",
+                timeout=10,
+            )
             return
         self.sub_title = ("demo · " if self.demo else "") + aws.target.describe()
         self.notify("Credentials reloaded.", timeout=3)

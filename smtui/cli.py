@@ -20,9 +20,7 @@ NO_CREDENTIALS = (
     "smtui: no AWS credentials found. Use --profile NAME (or set AWS_PROFILE), "
     "or try the built-in sandbox with --demo."
 )
-NO_REGION = (
-    "smtui: no AWS region set. Use --region NAME (or set AWS_REGION), or put region in your profile."
-)
+NO_REGION = "smtui: no AWS region set. Use --region NAME (or set AWS_REGION), or put region in your profile."
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -34,15 +32,28 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the settings file)")
     p.add_argument("--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)")
-    p.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint for every service "
-                   "(default: AWS_ENDPOINT_URL)")
-    p.add_argument("--demo", action="store_true", help="run against a built-in local sandbox account (needs "
-                   "the demo extra: pip install 'smtui[demo]')")
+    p.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="an AWS-compatible endpoint for every service (default: AWS_ENDPOINT_URL)",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against a built-in local sandbox account (needs the demo extra: pip install 'smtui[demo]')",
+    )
     p.add_argument("--debug-log", metavar="FILE", help="write smtui's own debug log here (never credentials)")
-    p.add_argument("--trail-lake", metavar="EDS_ID", help="audit: run the sourceIdentity filter server-side in "
-                   "this CloudTrail Lake event data store")
-    p.add_argument("--trail-log-group", metavar="NAME", help="audit: run the sourceIdentity filter server-side "
-                   "with Logs Insights on this CloudWatch Logs group that receives the trail")
+    p.add_argument(
+        "--trail-lake",
+        metavar="EDS_ID",
+        help="audit: run the sourceIdentity filter server-side in this CloudTrail Lake event data store",
+    )
+    p.add_argument(
+        "--trail-log-group",
+        metavar="NAME",
+        help="audit: run the sourceIdentity filter server-side "
+        "with Logs Insights on this CloudWatch Logs group that receives the trail",
+    )
     p.add_argument("--version", action="version", version=f"smtui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     from smtui.headless import register
@@ -69,8 +80,14 @@ def credentials_may_exist(profile: str | None) -> bool:
     env = os.environ
     if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
         return True
-    if any(env.get(v) for v in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                "AWS_WEB_IDENTITY_TOKEN_FILE")):
+    if any(
+        env.get(v)
+        for v in (
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+        )
+    ):
         return True
     if any(f.is_file() for f in _aws_config_files()):
         return True
@@ -124,8 +141,13 @@ def resolve_target(args: argparse.Namespace, settings: Settings):
     if args.demo:
         return AwsTarget(region=args.region or "us-east-1")
     profile = args.profile or os.environ.get("AWS_PROFILE") or settings.profile
-    region = (args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-              or settings.region or region_from_profile(profile))
+    region = (
+        args.region
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or settings.region
+        or region_from_profile(profile)
+    )
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     if not credentials_may_exist(profile):
         sys.stderr.write(NO_CREDENTIALS + "\n")
@@ -138,8 +160,10 @@ def resolve_target(args: argparse.Namespace, settings: Settings):
         raise SystemExit(2)
     if args.profile and unknown_profile(args.profile):
         files = " or ".join(str(f) for f in _aws_config_files())
-        sys.stderr.write(f"smtui: no profile named {args.profile!r} in {files}. "
-                         "Check the name (aws configure list-profiles), or leave out --profile.\n")
+        sys.stderr.write(
+            f"smtui: no profile named {args.profile!r} in {files}. "
+            "Check the name (aws configure list-profiles), or leave out --profile.\n"
+        )
         raise SystemExit(2)
     return AwsTarget(profile=profile, region=region, endpoint_url=endpoint)
 

@@ -79,7 +79,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     except (TypeError, ValueError):
         expected = {"float": "a number", "int": "a whole number"}.get(str(kind), "text")
         if name == "keys":
-            expected = "a table of binding id = \"keys\""
+            expected = 'a table of binding id = "keys"'
         raise ConfigError(f"{where}: {name} must be {expected}, not {value!r}") from None
     if name in _LIMITS:
         lo, hi = _LIMITS[name]

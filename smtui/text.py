@@ -31,7 +31,9 @@ _ESCAPES = re.compile(
       \x1b\[ [0-?]* [ -/]* [@-~]?             # CSI (7-bit), possibly unterminated
     | \x9b   [0-?]* [ -/]* [@-~]?             # CSI (8-bit)
     | (?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]) # OSC, DCS, SOS, PM, APC ...
-      (?:[^\x07\x1b\x9c]|\x1b(?!\\))*  """ + _ST + r"""?  # ... up to ST or the end
+      (?:[^\x07\x1b\x9c]|\x1b(?!\\))*  """
+    + _ST
+    + r"""?  # ... up to ST or the end
     | \x1b [ -/]* [0-~]                       # other escapes: ESC 7, ESC ( B, ESC c ...
     | \x1b                                    # a lone ESC
     """,

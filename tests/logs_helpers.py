@@ -46,8 +46,11 @@ def put(sandbox: Any, group: str, stream: str, events: list[tuple[int, str]]) ->
         pass
     ordered = sorted(events, key=lambda e: e[0])
     for i in range(0, len(ordered), 10_000):
-        logs.put_log_events(logGroupName=group, logStreamName=stream,
-                            logEvents=[{"timestamp": t, "message": m} for t, m in ordered[i:i + 10_000]])
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[{"timestamp": t, "message": m} for t, m in ordered[i : i + 10_000]],
+        )
 
 
 async def wait_for(predicate: Any, limit: float = 10.0, interval: float = 0.05) -> None:

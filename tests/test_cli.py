@@ -9,10 +9,18 @@ import sys
 
 def _run(*args: str, env: dict[str, str] | None = None, home: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    base.update({"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "XDG_CONFIG_HOME": os.path.join(home, ".config")})
+    base.update(
+        {"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "XDG_CONFIG_HOME": os.path.join(home, ".config")}
+    )
     base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "smtui", *args], capture_output=True, text=True, env=base,
-                          timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "smtui", *args],
+        capture_output=True,
+        text=True,
+        env=base,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_no_credentials_exits_2_with_one_sentence(tmp_path):

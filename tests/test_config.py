@@ -9,7 +9,12 @@ def test_file_then_environment(tmp_path):
     f = tmp_path / "c.toml"
     f.write_text('profile = "ml"\nrefresh_interval = 5\n[keys]\n"pane.training" = "2,t"\n')
     s = load_settings(f, env={"SMTUI_REFRESH_INTERVAL": "30", "SMTUI_REGION": "eu-west-1"})
-    assert (s.profile, s.region, s.refresh_interval, s.keys) == ("ml", "eu-west-1", 30.0, {"pane.training": "2,t"})
+    assert (s.profile, s.region, s.refresh_interval, s.keys) == (
+        "ml",
+        "eu-west-1",
+        30.0,
+        {"pane.training": "2,t"},
+    )
 
 
 @pytest.mark.parametrize(

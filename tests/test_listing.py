@@ -40,8 +40,11 @@ def test_server_filter_validation_and_since_parsing():
 
 
 def _s(name: str, status: str = "Completed", modified: int = 0) -> dict:
-    return {"TrainingJobName": name, "TrainingJobStatus": status,
-            "LastModifiedTime": dt.datetime(2026, 1, 1, 0, modified, tzinfo=UTC)}
+    return {
+        "TrainingJobName": name,
+        "TrainingJobStatus": status,
+        "LastModifiedTime": dt.datetime(2026, 1, 1, 0, modified, tzinfo=UTC),
+    }
 
 
 def test_listing_updates_in_place_and_removes_only_after_a_complete_pass():
@@ -76,8 +79,10 @@ def test_times_are_compact_and_iso():
     assert listing.age(now - dt.timedelta(minutes=3, seconds=4), now) == "3m04s"
     assert listing.age(now - dt.timedelta(hours=26), now) == "1d02h"
     assert listing.ago(now - dt.timedelta(seconds=5), now) == "5s ago"
-    assert listing.iso(dt.datetime(2026, 11, 27, 10, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))) == \
-        "2026-11-27T08:04:05Z"
+    assert (
+        listing.iso(dt.datetime(2026, 11, 27, 10, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))))
+        == "2026-11-27T08:04:05Z"
+    )
     assert listing.span(3 * 3600 + 4 * 60) == "3h04m"
 
 
@@ -93,14 +98,22 @@ def test_filter_substring_regex_and_invalid_regex():
 
 def test_row_values_merge_summary_and_describe():
     summary = {"TrainingJobName": "j", "TrainingJobStatus": "Failed", "CreationTime": 1, "TrainingEndTime": 2}
-    describe = {"ResourceConfig": {"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 4},
-                "FailureReason": "AlgorithmError: boom"}
+    describe = {
+        "ResourceConfig": {"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 4},
+        "FailureReason": "AlgorithmError: boom",
+    }
     row = TRAINING.row_values(summary, describe)
     assert row["instances"] == "ml.p4d.24xlarge x4" and row["reason"] == "AlgorithmError: boom"
     assert TRAINING.row_values(summary)["instances"] is None  # not described yet: shown as pending
-    ep = ENDPOINT.row_values({"EndpointName": "e", "EndpointStatus": "InService"}, {"ProductionVariants": [
-        {"VariantName": "a", "CurrentInstanceCount": 2, "DesiredInstanceCount": 2},
-        {"VariantName": "b", "CurrentInstanceCount": 1, "DesiredInstanceCount": 3}]})
+    ep = ENDPOINT.row_values(
+        {"EndpointName": "e", "EndpointStatus": "InService"},
+        {
+            "ProductionVariants": [
+                {"VariantName": "a", "CurrentInstanceCount": 2, "DesiredInstanceCount": 2},
+                {"VariantName": "b", "CurrentInstanceCount": 1, "DesiredInstanceCount": 3},
+            ]
+        },
+    )
     assert ep["variants"] == "a 2, b 1/3"
 
 

@@ -239,8 +239,10 @@ async def test_live_tail_parses_updates_and_reconnects_without_duplicates(sandbo
     src.min_session_s = 0.01
     agen = src.batches()
     first = await asyncio.wait_for(agen.__anext__(), 10)
-    assert [(e.source, e.message) for e in first] == [("AllTraffic/i-0aaa", "live one"),
-                                                      ("AllTraffic/i-0aaa", "live two")]
+    assert [(e.source, e.message) for e in first] == [
+        ("AllTraffic/i-0aaa", "live one"),
+        ("AllTraffic/i-0aaa", "live two"),
+    ]
     put(sandbox, group, "AllTraffic/i-0bbb", [(t0 + 5, "live three")])
     second = await asyncio.wait_for(agen.__anext__(), 10)
     await agen.aclose()
@@ -293,7 +295,9 @@ def test_instances_not_logged():
 
 
 def test_health_check_lines():
-    assert is_health_check('169.254.178.2 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"')
+    assert is_health_check(
+        '169.254.178.2 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"'
+    )
     assert not is_health_check("POST /invocations 200")
     assert not is_health_check("pinged /pingpong service")
 

@@ -26,8 +26,12 @@ async def test_prints_interleaved_lines_with_labels(sandbox, aws, capsys):
     create_training_job(sandbox, job, instances=3)
     base = now_ms() - 60_000
     for k in (1, 2):
-        put(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000", [(base + 2 * i + k, f"step {i} on {k}")
-                                                                   for i in range(50)])
+        put(
+            sandbox,
+            TRAINING_GROUP,
+            f"{job}/algo-{k}-1700000000",
+            [(base + 2 * i + k, f"step {i} on {k}") for i in range(50)],
+        )
     rc, out, err = await run_logs(aws, capsys, "training", job, "--timestamps", "none")
     assert rc == 0
     lines = out.splitlines()
@@ -47,7 +51,9 @@ async def test_source_filter_and_json(sandbox, aws, capsys):
     rc, out, _ = await run_logs(aws, capsys, "training", job, "--source", "algo-2", "--json")
     assert rc == 0
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [(r["source"], r["message"], r["timestamp"]) for r in rows] == [("algo-2", "hello from 2", base + 2)]
+    assert [(r["source"], r["message"], r["timestamp"]) for r in rows] == [
+        ("algo-2", "hello from 2", base + 2)
+    ]
 
 
 async def test_hostile_escapes_are_cleaned_and_long_lines_printed_whole(sandbox, aws, capsys):
@@ -65,8 +71,12 @@ async def test_hostile_escapes_are_cleaned_and_long_lines_printed_whole(sandbox,
         "bell\x07 back\x08space del\x7f",
     ]
     big = "x" * (256 * 1024 - 10) + "END"
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000",
-        [(base + i, m) for i, m in enumerate(hostile)] + [(base + 100, big)])
+    put(
+        sandbox,
+        TRAINING_GROUP,
+        f"{job}/algo-1-1700000000",
+        [(base + i, m) for i, m in enumerate(hostile)] + [(base + 100, big)],
+    )
     for fmt in ((), ("--json",)):
         rc, out, _ = await run_logs(aws, capsys, "training", job, *fmt)
         assert rc == 0
@@ -100,10 +110,16 @@ async def test_bad_arguments(aws, capsys):
 async def test_since_parses_and_limits(sandbox, aws, capsys):
     job = uid("hls")
     now = now_ms()
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(now - 7_200_000, "old"), (now - 60_000, "recent")])
+    put(
+        sandbox,
+        TRAINING_GROUP,
+        f"{job}/algo-1-1700000000",
+        [(now - 7_200_000, "old"), (now - 60_000, "recent")],
+    )
     create_training_job(sandbox, job)
-    rc, out, _ = await run_logs(aws, capsys, "training", job, "--since", "1h", "--timestamps", "none",
-                                "--no-labels")
+    rc, out, _ = await run_logs(
+        aws, capsys, "training", job, "--since", "1h", "--timestamps", "none", "--no-labels"
+    )
     assert rc == 0 and out.splitlines() == ["recent"]
     rc, _, err = await run_logs(aws, capsys, "training", job, "--since", "sometime")
     assert rc == 2 and "not a time" in err
@@ -114,8 +130,12 @@ async def test_endpoint_ping_lines_hidden_unless_asked(sandbox, aws, capsys):
     _make_endpoint(sandbox, ep)
     t = now_ms() - 60_000
     ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"'
-    put(sandbox, ENDPOINT_GROUP.format(ep), "AllTraffic/i-0abc", [(t, ping), (t + 1, "POST /invocations 200"),
-                                                                 (t + 2, ping)])
+    put(
+        sandbox,
+        ENDPOINT_GROUP.format(ep),
+        "AllTraffic/i-0abc",
+        [(t, ping), (t + 1, "POST /invocations 200"), (t + 2, ping)],
+    )
     rc, out, _ = await run_logs(aws, capsys, "endpoint", ep, "--timestamps", "none")
     assert rc == 0 and out.splitlines() == ["AllTraffic/i-0abc POST /invocations 200"]
     rc, out, _ = await run_logs(aws, capsys, "endpoint", ep, "--timestamps", "none", "--show-ping")
@@ -127,11 +147,22 @@ ENDPOINT_GROUP = "/aws/sagemaker/Endpoints/{}"
 
 def _make_endpoint(sandbox, name: str) -> None:
     sm = sandbox.boto3_client("sagemaker")
-    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
-                    PrimaryContainer={"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"})
-    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[
-        {"VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
-         "InstanceType": "ml.m5.large"}])
+    sm.create_model(
+        ModelName=f"{name}-model",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
+        PrimaryContainer={"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.large",
+            }
+        ],
+    )
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
 
 
@@ -149,11 +180,32 @@ def test_follow_prints_new_lines_and_ctrl_c_exits_zero(sandbox):
     create_training_job(sandbox, job)
     t = now_ms()
     put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t - 5000, "before")])
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7SANDBOX", AWS_SECRET_ACCESS_KEY="x",
-               AWS_REGION=sandbox.region, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "smtui", "--endpoint-url", sandbox.url, "logs", "training", job,
-                             "--follow", "--timestamps", "none"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID="AKIAIOSFODNN7SANDBOX",
+        AWS_SECRET_ACCESS_KEY="x",
+        AWS_REGION=sandbox.region,
+        PYTHONUNBUFFERED="1",
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "smtui",
+            "--endpoint-url",
+            sandbox.url,
+            "logs",
+            "training",
+            job,
+            "--follow",
+            "--timestamps",
+            "none",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()

@@ -35,8 +35,11 @@ def test_endpoint_queries_per_variant_with_units():
 
 def test_window_covers_the_end_of_a_finished_job_and_now_for_a_running_one():
     now = dt.datetime(2026, 11, 27, 12, tzinfo=UTC)
-    done = {"TrainingJobStatus": "Completed", "TrainingStartTime": now - dt.timedelta(hours=30),
-            "TrainingEndTime": now - dt.timedelta(hours=20)}
+    done = {
+        "TrainingJobStatus": "Completed",
+        "TrainingStartTime": now - dt.timedelta(hours=30),
+        "TrainingEndTime": now - dt.timedelta(hours=20),
+    }
     w = metrics.window_for(TRAINING, done, now)
     assert w.end >= now - dt.timedelta(hours=20) and w.end - w.start <= dt.timedelta(hours=3, minutes=5)
     running = {"TrainingJobStatus": "InProgress", "TrainingStartTime": now - dt.timedelta(minutes=30)}

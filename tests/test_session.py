@@ -59,11 +59,17 @@ async def test_pages_follow_next_token_to_the_end(sandbox):
     region = "ap-northeast-1"  # an account of this test's own: the seeded us-east-1 one stays as seeded
     import boto3
 
-    sm = boto3.client("sagemaker", region_name=region, endpoint_url=sandbox.url,
-                      aws_access_key_id="AKIAIOSFODNN7SANDBOX", aws_secret_access_key="x")
+    sm = boto3.client(
+        "sagemaker",
+        region_name=region,
+        endpoint_url=sandbox.url,
+        aws_access_key_id="AKIAIOSFODNN7SANDBOX",
+        aws_secret_access_key="x",
+    )
     for name in ("paging-a-1", "other-1", "paging-a-2", "other-2", "paging-a-3"):
         sm.create_training_job(
-            TrainingJobName=name, RoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
+            TrainingJobName=name,
+            RoleArn="arn:aws:iam::123456789012:role/SageMakerExecutionRole",
             AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
             OutputDataConfig={"S3OutputPath": "s3://b/o"},
             ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
@@ -108,7 +114,9 @@ async def test_limiter_holds_the_quota_across_concurrent_callers(sandbox):
     try:
         await session.client("sagemaker")
         start = time.monotonic()
-        await asyncio.gather(*(session.call("sagemaker", "list_training_jobs", MaxResults=1) for _ in range(9)))
+        await asyncio.gather(
+            *(session.call("sagemaker", "list_training_jobs", MaxResults=1) for _ in range(9))
+        )
         elapsed = time.monotonic() - start
     finally:
         await session.close()

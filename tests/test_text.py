@@ -65,7 +65,11 @@ def test_long_line_is_truncated_with_marker():
     assert "more characters" in to_text(s, 1000).plain
 
 
-@given(st.lists(st.text(st.characters(min_codepoint=0, max_codepoint=0x2FF)) | st.sampled_from(HOSTILE)).map("".join))
+@given(
+    st.lists(st.text(st.characters(min_codepoint=0, max_codepoint=0x2FF)) | st.sampled_from(HOSTILE)).map(
+        "".join
+    )
+)
 def test_clean_never_lets_a_control_through(s):
     assert _safe(clean(s))
     assert _safe(clean(s, newlines=True))

@@ -44,17 +44,21 @@ async def test_json_lines_for_one_identity(sandbox, aws):
     assert rows and all(r["sourceIdentity"] == "alice" for r in rows)
     assert sorted(r["eventId"] for r in rows) == expected(sandbox, 30, lambda r: si(r) == "alice")
     assert [r["time"] for r in rows] == sorted((r["time"] for r in rows), reverse=True)
-    assert {"time", "eventName", "principal", "resource", "sourceIPAddress", "errorCode", "readOnly"} <= set(rows[0])
+    assert {"time", "eventName", "principal", "resource", "sourceIPAddress", "errorCode", "readOnly"} <= set(
+        rows[0]
+    )
 
 
 async def test_events_without_source_identity_and_event_name(sandbox, aws):
-    code, out, _ = await run(aws, "--no-source-identity", "--event-name", "CreateTrainingJob", "--since", "30d",
-                             "--json")
+    code, out, _ = await run(
+        aws, "--no-source-identity", "--event-name", "CreateTrainingJob", "--since", "30d", "--json"
+    )
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows and all(r["sourceIdentity"] is None and r["eventName"] == "CreateTrainingJob" for r in rows)
     assert sorted(r["eventId"] for r in rows) == expected(
-        sandbox, 30, lambda r: not si(r) and r["eventName"] == "CreateTrainingJob")
+        sandbox, 30, lambda r: not si(r) and r["eventName"] == "CreateTrainingJob"
+    )
 
 
 async def test_resource_history_text_lines(sandbox, aws):
@@ -90,8 +94,24 @@ def test_smtui_demo_trail_end_to_end():
     import sys
 
     env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
-    proc = subprocess.run([sys.executable, "-m", "smtui", "--demo", "trail", "--source-identity", "alice",
-                           "--since", "30d", "--json"], capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "smtui",
+            "--demo",
+            "trail",
+            "--source-identity",
+            "alice",
+            "--since",
+            "30d",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert rows and {r["sourceIdentity"] for r in rows} == {"alice"}

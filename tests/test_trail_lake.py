@@ -24,10 +24,16 @@ EDS = "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/EXAMPLE-f852-4e8
 
 
 def row(eid, si, name="CreateTrainingJob", when="2026-11-27 11:00:00.000"):
-    cells = [{"eventID": eid}, {"eventTime": when}, {"eventName": name},
-             {"eventSource": "sagemaker.amazonaws.com"}, {"userIdentity.type": "AssumedRole"},
-             {"userIdentity.arn": f"arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/{si}"},
-             {"sourceIPAddress": "10.0.0.1"}, {"readOnly": "false"}]
+    cells = [
+        {"eventID": eid},
+        {"eventTime": when},
+        {"eventName": name},
+        {"eventSource": "sagemaker.amazonaws.com"},
+        {"userIdentity.type": "AssumedRole"},
+        {"userIdentity.arn": f"arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/{si}"},
+        {"sourceIPAddress": "10.0.0.1"},
+        {"readOnly": "false"},
+    ]
     if si:
         cells.append({"userIdentity.sessionContext.sourceIdentity": si})
     return cells
@@ -36,8 +42,11 @@ def row(eid, si, name="CreateTrainingJob", when="2026-11-27 11:00:00.000"):
 @pytest.fixture
 async def stubbed():
     # loopback endpoint that is never contacted: the stubber answers before anything is sent
-    aws = AwsSession(AwsTarget(region="us-east-1", endpoint_url="http://127.0.0.1:9", access_key="AKIDSTUB",
-                               secret_key="stub"))
+    aws = AwsSession(
+        AwsTarget(
+            region="us-east-1", endpoint_url="http://127.0.0.1:9", access_key="AKIDSTUB", secret_key="stub"
+        )
+    )
     client = await aws.client("cloudtrail")
     with AioStubber(client) as stub:
         yield aws, stub
@@ -49,17 +58,36 @@ async def test_lake_start_poll_finish_and_pages(stubbed):
     sql = trail.lake_sql(EDS, T0 - timedelta(days=30), T0, source_identity="alice")
     stub.add_response("start_query", {"QueryId": QID1}, {"QueryStatement": sql})
     stub.add_response("get_query_results", {"QueryStatus": "QUEUED"}, {"QueryId": QID1})
-    stub.add_response("get_query_results", {"QueryStatus": "RUNNING", "QueryStatistics": {"BytesScanned": 5000}},
-                      {"QueryId": QID1})
-    stub.add_response("get_query_results", {
-        "QueryStatus": "FINISHED", "QueryResultRows": [row("e1", "alice"), row("e2", "alice")],
-        "NextToken": "page-2", "QueryStatistics": {"TotalResultsCount": 3, "BytesScanned": 90000}}, {"QueryId": QID1})
-    stub.add_response("get_query_results", {
-        "QueryStatus": "FINISHED", "QueryResultRows": [row("e3", "alice", "StopTrainingJob")]},
-        {"QueryId": QID1, "NextToken": "page-2"})
+    stub.add_response(
+        "get_query_results",
+        {"QueryStatus": "RUNNING", "QueryStatistics": {"BytesScanned": 5000}},
+        {"QueryId": QID1},
+    )
+    stub.add_response(
+        "get_query_results",
+        {
+            "QueryStatus": "FINISHED",
+            "QueryResultRows": [row("e1", "alice"), row("e2", "alice")],
+            "NextToken": "page-2",
+            "QueryStatistics": {"TotalResultsCount": 3, "BytesScanned": 90000},
+        },
+        {"QueryId": QID1},
+    )
+    stub.add_response(
+        "get_query_results",
+        {"QueryStatus": "FINISHED", "QueryResultRows": [row("e3", "alice", "StopTrainingJob")]},
+        {"QueryId": QID1, "NextToken": "page-2"},
+    )
     statuses = []
-    events = await trail.lake_events(aws, EDS, T0 - timedelta(days=30), T0, source_identity="alice", poll=0.01,
-                                     on_status=lambda st: statuses.append((st.status, st.bytes_scanned)))
+    events = await trail.lake_events(
+        aws,
+        EDS,
+        T0 - timedelta(days=30),
+        T0,
+        source_identity="alice",
+        poll=0.01,
+        on_status=lambda st: statuses.append((st.status, st.bytes_scanned)),
+    )
     stub.assert_no_pending_responses()
     assert [e.event_id for e in events] == ["e1", "e2", "e3"]
     assert all(e.source_identity == "alice" for e in events)
@@ -71,8 +99,10 @@ async def test_lake_start_poll_finish_and_pages(stubbed):
 async def test_lake_rows_that_do_not_match_are_dropped_on_the_client(stubbed):
     aws, stub = stubbed
     stub.add_response("start_query", {"QueryId": QID2})
-    stub.add_response("get_query_results", {"QueryStatus": "FINISHED",
-                                            "QueryResultRows": [row("e1", "alice"), row("e2", "mallory")]})
+    stub.add_response(
+        "get_query_results",
+        {"QueryStatus": "FINISHED", "QueryResultRows": [row("e1", "alice"), row("e2", "mallory")]},
+    )
     events = await trail.lake_events(aws, EDS, T0 - timedelta(days=1), T0, source_identity="alice", poll=0.01)
     assert [e.event_id for e in events] == ["e1"]
 
@@ -82,7 +112,9 @@ async def test_lake_failure_states_raise_with_the_message(stubbed, status):
     aws, stub = stubbed
     stub.add_response("start_query", {"QueryId": QID3})
     stub.add_response("get_query_results", {"QueryStatus": "RUNNING"})
-    stub.add_response("get_query_results", {"QueryStatus": status, "ErrorMessage": "Query failed: \x1b[2Jbad column"})
+    stub.add_response(
+        "get_query_results", {"QueryStatus": status, "ErrorMessage": "Query failed: \x1b[2Jbad column"}
+    )
     with pytest.raises(trail.QueryFailed) as info:
         await trail.lake_events(aws, EDS, T0 - timedelta(days=1), T0, source_identity="alice", poll=0.01)
     assert status.split("_")[0].title() in info.value.code
@@ -91,8 +123,13 @@ async def test_lake_failure_states_raise_with_the_message(stubbed, status):
 
 async def test_lake_start_errors_carry_code_and_request_id(stubbed):
     aws, stub = stubbed
-    stub.add_client_error("start_query", "EventDataStoreNotFoundException", "The event data store was not found.",
-                          http_status_code=400, response_meta={"RequestId": "req-lake-1"})
+    stub.add_client_error(
+        "start_query",
+        "EventDataStoreNotFoundException",
+        "The event data store was not found.",
+        http_status_code=400,
+        response_meta={"RequestId": "req-lake-1"},
+    )
     with pytest.raises(trail.AwsError) as info:
         await trail.lake_events(aws, EDS, T0 - timedelta(days=1), T0, source_identity="alice")
     assert info.value.code == "EventDataStoreNotFoundException" and info.value.request_id == "req-lake-1"
@@ -104,6 +141,7 @@ async def test_lake_gives_up_after_max_wait(stubbed):
     for _ in range(20):
         stub.add_response("get_query_results", {"QueryStatus": "RUNNING"})
     with pytest.raises(trail.QueryFailed) as info:
-        await trail.lake_events(aws, EDS, T0 - timedelta(days=1), T0, source_identity="alice", poll=0.01,
-                                max_wait=0.05)
+        await trail.lake_events(
+            aws, EDS, T0 - timedelta(days=1), T0, source_identity="alice", poll=0.01, max_wait=0.05
+        )
     assert info.value.code == "QueryTimedOut"

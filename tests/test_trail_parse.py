@@ -29,21 +29,41 @@ T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 ROLE_ARN = "arn:aws:iam::123456789012:role/SageMakerExecutionRole"
 
 
-def record(name="CreateTrainingJob", *, si="alice", session=None, when=T0, error=None, read_only=None,
-           params=None, identity=None, source="sagemaker.amazonaws.com", eid=None):
+def record(
+    name="CreateTrainingJob",
+    *,
+    si="alice",
+    session=None,
+    when=T0,
+    error=None,
+    read_only=None,
+    params=None,
+    identity=None,
+    source="sagemaker.amazonaws.com",
+    eid=None,
+):
     session = session or si or "botocore-session-1"
-    uid = identity if identity is not None else {
-        "type": "AssumedRole",
-        "principalId": f"AROAEXAMPLE:{session}",
-        "arn": f"arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/{session}",
-        "accountId": "123456789012",
-        "accessKeyId": "ASIAEXAMPLE",
-        "sessionContext": {
-            "sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE", "arn": ROLE_ARN,
-                              "accountId": "123456789012", "userName": "SageMakerExecutionRole"},
-            "attributes": {"creationDate": "2026-11-27T11:00:00Z", "mfaAuthenticated": "false"},
-        },
-    }
+    uid = (
+        identity
+        if identity is not None
+        else {
+            "type": "AssumedRole",
+            "principalId": f"AROAEXAMPLE:{session}",
+            "arn": f"arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/{session}",
+            "accountId": "123456789012",
+            "accessKeyId": "ASIAEXAMPLE",
+            "sessionContext": {
+                "sessionIssuer": {
+                    "type": "Role",
+                    "principalId": "AROAEXAMPLE",
+                    "arn": ROLE_ARN,
+                    "accountId": "123456789012",
+                    "userName": "SageMakerExecutionRole",
+                },
+                "attributes": {"creationDate": "2026-11-27T11:00:00Z", "mfaAuthenticated": "false"},
+            },
+        }
+    )
     if si and identity is None:
         uid["sessionContext"]["sourceIdentity"] = si
     rec = {
@@ -98,9 +118,13 @@ def test_assumed_role_with_source_identity_is_attributed_to_the_user():
 
 
 def test_assume_role_record_carries_source_identity_in_request_parameters():
-    rec = record("AssumeRole", si=None, source="sts.amazonaws.com",
-                 identity={"type": "AWSService", "invokedBy": "sagemaker.amazonaws.com"},
-                 params={"roleArn": ROLE_ARN, "roleSessionName": "bob", "sourceIdentity": "bob"})
+    rec = record(
+        "AssumeRole",
+        si=None,
+        source="sts.amazonaws.com",
+        identity={"type": "AWSService", "invokedBy": "sagemaker.amazonaws.com"},
+        params={"roleArn": ROLE_ARN, "roleSessionName": "bob", "sourceIdentity": "bob"},
+    )
     ev = parse_event(item(rec))
     assert ev.source_identity == "bob"
     assert ev.identity_origin == "assumerole"
@@ -117,8 +141,15 @@ def test_role_without_source_identity_is_its_own_group():
 
 
 def test_iam_user_root_and_failed_calls():
-    user = record(identity={"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/intern",
-                            "userName": "intern", "principalId": "AIDA"}, error="AccessDenied")
+    user = record(
+        identity={
+            "type": "IAMUser",
+            "arn": "arn:aws:iam::123456789012:user/intern",
+            "userName": "intern",
+            "principalId": "AIDA",
+        },
+        error="AccessDenied",
+    )
     ev = parse_event(item(user))
     assert ev.principal_label == "IAMUser intern"
     assert ev.failed and ev.error_code == "AccessDenied"
@@ -129,12 +160,18 @@ def test_iam_user_root_and_failed_calls():
 @pytest.mark.parametrize(
     "text, expect",
     [
-        ('{"eventName": "CreateTrainingJob", "userIdentity": {"type": "AssumedRole", "sessionContext": '
-         '{"sourceIdentity": "alice"}}, "requestParameters": {"trainingJobName": "x', "truncated"),
+        (
+            '{"eventName": "CreateTrainingJob", "userIdentity": {"type": "AssumedRole", "sessionContext": '
+            '{"sourceIdentity": "alice"}}, "requestParameters": {"trainingJobName": "x',
+            "truncated",
+        ),
         ("not json at all", "not valid JSON"),
         ("[1, 2, 3]", "JSON list, not an object"),
         ('"a string"', "JSON str, not an object"),
-        ("[" * 100_000 + "]" * 100_000, ""),  # deep nesting: either a problem or a deep-cut view, never a crash
+        (
+            "[" * 100_000 + "]" * 100_000,
+            "",
+        ),  # deep nesting: either a problem or a deep-cut view, never a crash
         ("", "not valid JSON"),
     ],
 )
@@ -160,7 +197,9 @@ def test_missing_user_identity_and_unknown_types():
     del rec["userIdentity"]
     ev = parse_event(item(rec))
     assert "no userIdentity" in ev.problem and ev.source_identity is None
-    ev = parse_event(item(record(identity={"type": "Martian", "principalId": "X1", "arn": "arn:aws:x::1:thing/y"})))
+    ev = parse_event(
+        item(record(identity={"type": "Martian", "principalId": "X1", "arn": "arn:aws:x::1:thing/y"}))
+    )
     assert "unknown identity type 'Martian'" in ev.problem
     assert ev.principal_label.startswith("Martian ")
     ev = parse_event(item(record(identity="just a string")))
@@ -195,8 +234,14 @@ def test_hostile_strings_are_cleaned_everywhere():
     rec["sourceIPAddress"] = evil
     rec["errorCode"] = evil
     ev = parse_event(item(rec))
-    for value in (ev.source_identity, ev.resource, ev.source_ip, ev.error_code, pretty_json(ev),
-                  json.dumps(ev.to_json())):
+    for value in (
+        ev.source_identity,
+        ev.resource,
+        ev.source_ip,
+        ev.error_code,
+        pretty_json(ev),
+        json.dumps(ev.to_json()),
+    ):
         assert "\x1b" not in value and "\x9b" not in value and "\x07" not in value
     assert "characters or a length AWS does not allow" in ev.problem
 
@@ -217,12 +262,21 @@ def test_filters_are_exact():
     events = [
         parse_event(item(record("CreateTrainingJob", si="alice", when=T0))),
         parse_event(item(record("DescribeTrainingJob", si="alice", when=T0 - timedelta(minutes=1)))),
-        parse_event(item(record("StopTrainingJob", si="bob", when=T0 - timedelta(minutes=2), error="ValidationException"))),
+        parse_event(
+            item(
+                record(
+                    "StopTrainingJob", si="bob", when=T0 - timedelta(minutes=2), error="ValidationException"
+                )
+            )
+        ),
         parse_event(item(record("CreateTrainingJob", si=None, session="ci", when=T0 - timedelta(minutes=3)))),
         parse_event(item(record("CreateTrainingJob", si="alice2", when=T0 - timedelta(minutes=4)))),
     ]
     pick = lambda f: [(e.name, e.source_identity) for e in trail.filter_events(events, f)]  # noqa: E731
-    assert pick(EventFilter(identity="alice")) == [("CreateTrainingJob", "alice"), ("DescribeTrainingJob", "alice")]
+    assert pick(EventFilter(identity="alice")) == [
+        ("CreateTrainingJob", "alice"),
+        ("DescribeTrainingJob", "alice"),
+    ]
     assert pick(EventFilter(identity=NO_IDENTITY)) == [("CreateTrainingJob", None)]
     assert pick(EventFilter(event_name="StopTrainingJob")) == [("StopTrainingJob", "bob")]
     assert pick(EventFilter(failed_only=True)) == [("StopTrainingJob", "bob")]
@@ -232,10 +286,17 @@ def test_filters_are_exact():
 
 
 def test_identity_summary():
-    events = [parse_event(item(record(n, si=si, when=T0 - timedelta(hours=h))))
-              for n, si, h in [("CreateTrainingJob", "alice", 1), ("StopTrainingJob", "alice", 0),
-                               ("DescribeTrainingJob", "alice", 2), ("CreateEndpoint", "bob", 3),
-                               ("CreateTrainingJob", None, 4), ("CreateTrainingJob", "alice", 5)]]
+    events = [
+        parse_event(item(record(n, si=si, when=T0 - timedelta(hours=h))))
+        for n, si, h in [
+            ("CreateTrainingJob", "alice", 1),
+            ("StopTrainingJob", "alice", 0),
+            ("DescribeTrainingJob", "alice", 2),
+            ("CreateEndpoint", "bob", 3),
+            ("CreateTrainingJob", None, 4),
+            ("CreateTrainingJob", "alice", 5),
+        ]
+    ]
     rows = summarize(events)
     assert [s.label for s in rows] == ["alice", "bob", "(no sourceIdentity)"]
     alice = rows[0]
@@ -251,11 +312,15 @@ def test_identity_summary():
 
 def test_query_picks_one_exact_lookup_attribute_and_checks_the_rest():
     q = TrailQuery.last(timedelta(hours=24), now=T0)
-    assert q.params()["LookupAttributes"] == [{"AttributeKey": "EventSource", "AttributeValue": "sagemaker.amazonaws.com"}]
+    assert q.params()["LookupAttributes"] == [
+        {"AttributeKey": "EventSource", "AttributeValue": "sagemaker.amazonaws.com"}
+    ]
     assert q.params()["MaxResults"] == 50
     q2 = TrailQuery.last(timedelta(days=400), now=T0, event_name="CreateTrainingJob")
     assert q2.start == T0 - timedelta(days=90)
-    assert q2.params()["LookupAttributes"] == [{"AttributeKey": "EventName", "AttributeValue": "CreateTrainingJob"}]
+    assert q2.params()["LookupAttributes"] == [
+        {"AttributeKey": "EventName", "AttributeValue": "CreateTrainingJob"}
+    ]
     sts = parse_event(item(record("CreateTrainingJob", source="other.amazonaws.com")))
     assert not q2.accepts(sts)  # EventSource still checked on the client
     q3 = TrailQuery.last(now=T0, resource_name="xgb-churn-1")
@@ -284,8 +349,14 @@ def test_time_parsing():
 
 
 def test_progress_line():
-    p = trail.ScanProgress(start=T0 - timedelta(hours=24), end=T0, pages=3, scanned=150, matched=20,
-                           oldest=T0 - timedelta(hours=6))
+    p = trail.ScanProgress(
+        start=T0 - timedelta(hours=24),
+        end=T0,
+        pages=3,
+        scanned=150,
+        matched=20,
+        oldest=T0 - timedelta(hours=6),
+    )
     line = p.line()
     assert "3 pages" in line and "150 events scanned" in line and "6h of 24h covered (25%)" in line
     p.done = True
@@ -293,8 +364,12 @@ def test_progress_line():
 
 
 def test_lake_sql_and_insights_query_are_safe():
-    sql = trail.lake_sql("arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/EXAMPLE-eds-1",
-                         T0 - timedelta(days=1), T0, source_identity="alice@example.com")
+    sql = trail.lake_sql(
+        "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/EXAMPLE-eds-1",
+        T0 - timedelta(days=1),
+        T0,
+        source_identity="alice@example.com",
+    )
     assert "FROM EXAMPLE-eds-1 WHERE" in sql
     assert "userIdentity.sessionContext.sourceIdentity = 'alice@example.com'" in sql
     assert "eventSource = 'sagemaker.amazonaws.com'" in sql and "ORDER BY eventTime DESC" in sql
@@ -311,11 +386,18 @@ def test_lake_sql_and_insights_query_are_safe():
 
 
 def test_lake_rows_become_rows():
-    row = [{"eventID": "e1"}, {"eventTime": "2026-11-27 11:00:00.000"}, {"eventName": "CreateTrainingJob"},
-           {"eventSource": "sagemaker.amazonaws.com"}, {"userIdentity.type": "AssumedRole"},
-           {"userIdentity.arn": "arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/alice"},
-           {"userIdentity.sessionContext.sourceIdentity": "alice"}, {"sourceIPAddress": "10.0.0.1"},
-           {"readOnly": "false"}, {"requestParameters": "{trainingJobName=xgb-1, roleArn=arn}"}]
+    row = [
+        {"eventID": "e1"},
+        {"eventTime": "2026-11-27 11:00:00.000"},
+        {"eventName": "CreateTrainingJob"},
+        {"eventSource": "sagemaker.amazonaws.com"},
+        {"userIdentity.type": "AssumedRole"},
+        {"userIdentity.arn": "arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/alice"},
+        {"userIdentity.sessionContext.sourceIdentity": "alice"},
+        {"sourceIPAddress": "10.0.0.1"},
+        {"readOnly": "false"},
+        {"requestParameters": "{trainingJobName=xgb-1, roleArn=arn}"},
+    ]
     ev = trail.from_lake_row(row)
     assert ev.source_identity == "alice" and ev.name == "CreateTrainingJob"
     assert ev.principal == "SageMakerExecutionRole/alice" and ev.resource == "xgb-1"

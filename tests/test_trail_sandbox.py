@@ -85,15 +85,22 @@ def train(sm, name):
 def fake(name, *, when, si=None, session=None, params=None, eid=None, error=None):
     """A record in CloudTrail's layout, for :meth:`Recorder.add`."""
     session = session or si or "ci-session"
-    ctx = {"sessionIssuer": {"type": "Role", "arn": ROLE_ARN, "userName": "SageMakerExecutionRole"},
-           "attributes": {"creationDate": "2026-01-01T00:00:00Z", "mfaAuthenticated": "false"}}
+    ctx = {
+        "sessionIssuer": {"type": "Role", "arn": ROLE_ARN, "userName": "SageMakerExecutionRole"},
+        "attributes": {"creationDate": "2026-01-01T00:00:00Z", "mfaAuthenticated": "false"},
+    }
     if si:
         ctx["sourceIdentity"] = si
     rec = {
         "eventVersion": "1.09",
-        "userIdentity": {"type": "AssumedRole", "principalId": f"AROAX:{session}",
-                         "arn": f"arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/{session}",
-                         "accountId": "123456789012", "accessKeyId": "ASIAFAKE", "sessionContext": ctx},
+        "userIdentity": {
+            "type": "AssumedRole",
+            "principalId": f"AROAX:{session}",
+            "arn": f"arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/{session}",
+            "accountId": "123456789012",
+            "accessKeyId": "ASIAFAKE",
+            "sessionContext": ctx,
+        },
         "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "eventSource": SAGEMAKER,
         "eventName": name,
@@ -149,10 +156,15 @@ async def test_assume_role_with_source_identity_is_attributed(own, own_aws):
     carol = own.boto3_client("sagemaker", **own.studio_credentials(f"carol{tag}"))
     train(carol, f"carol-{tag}")
     sts = own.boto3_client("sts")
-    c = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/ci-pipeline-role",
-                        RoleSessionName=f"ci-{tag}")["Credentials"]
-    ci = own.boto3_client("sagemaker", aws_access_key_id=c["AccessKeyId"],
-                          aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+    c = sts.assume_role(
+        RoleArn="arn:aws:iam::123456789012:role/ci-pipeline-role", RoleSessionName=f"ci-{tag}"
+    )["Credentials"]
+    ci = own.boto3_client(
+        "sagemaker",
+        aws_access_key_id=c["AccessKeyId"],
+        aws_secret_access_key=c["SecretAccessKey"],
+        aws_session_token=c["SessionToken"],
+    )
     train(ci, f"ci-{tag}")
     events, _ = await collect(own_aws, TrailQuery.last(timedelta(hours=1), event_name="CreateTrainingJob"))
     mine = {e.resource: e for e in events if tag in e.resource}
@@ -161,7 +173,9 @@ async def test_assume_role_with_source_identity_is_attributed(own, own_aws):
     assert mine[f"ci-{tag}"].source_identity is None
     assert mine[f"ci-{tag}"].principal == f"ci-pipeline-role/ci-{tag}"
     # the AssumeRole that set it carries requestParameters.sourceIdentity
-    sts_events, _ = await collect(own_aws, TrailQuery.last(timedelta(hours=1), event_source="sts.amazonaws.com"))
+    sts_events, _ = await collect(
+        own_aws, TrailQuery.last(timedelta(hours=1), event_source="sts.amazonaws.com")
+    )
     assume = [e for e in sts_events if e.source_identity == f"carol{tag}"]
     assert assume and assume[0].name == "AssumeRole" and assume[0].identity_origin == "assumerole"
 
@@ -173,13 +187,23 @@ async def test_event_name_and_identity_filters_are_exact(own, own_aws):
     for i in range(30):
         name = ("CreateTrainingJob", "StopTrainingJob", "DescribeTrainingJob")[i % 3]
         si = (f"u1{tag}", f"u2{tag}", None)[i % 3 if i % 2 else 0]
-        recs.append(own.recorder.add(fake(name, when=base + timedelta(minutes=i), si=si,
-                                          params={"trainingJobName": f"job-{tag}-{i}"})))
+        recs.append(
+            own.recorder.add(
+                fake(
+                    name,
+                    when=base + timedelta(minutes=i),
+                    si=si,
+                    params={"trainingJobName": f"job-{tag}-{i}"},
+                )
+            )
+        )
     start, end = base - timedelta(minutes=1), base + timedelta(hours=1)
     everything, _ = await collect(own_aws, TrailQuery(start=start, end=end))
     assert len(everything) == 30
     stops, _ = await collect(own_aws, TrailQuery(start=start, end=end, event_name="StopTrainingJob"))
-    assert sorted(e.event_id for e in stops) == sorted(r["eventID"] for r in recs if r["eventName"] == "StopTrainingJob")
+    assert sorted(e.event_id for e in stops) == sorted(
+        r["eventID"] for r in recs if r["eventName"] == "StopTrainingJob"
+    )
     for key in (f"u1{tag}", f"u2{tag}", NO_IDENTITY):
         got = trail.filter_events(everything, trail.EventFilter(identity=key))
         want = [r["eventID"] for r in recs if (si_of(r) or NO_IDENTITY) == key]
@@ -197,15 +221,25 @@ async def test_resource_history_is_exact_and_names_who(own, own_aws):
     now = datetime.now(UTC)
     # moto 5.2.5 has no StopTrainingJob (NotImplementedError) and the sandbox does not add it: record
     # the call as CloudTrail would, through the recorder, with ben's session
-    own.recorder.add(fake("StopTrainingJob", when=now + timedelta(seconds=2), si=f"ben{tag}", params={"trainingJobName": name}))
+    own.recorder.add(
+        fake(
+            "StopTrainingJob",
+            when=now + timedelta(seconds=2),
+            si=f"ben{tag}",
+            params={"trainingJobName": name},
+        )
+    )
     got = []
     phases = set()
-    async for new, _progress, phase in trail.resource_history(own_aws, name, start=now - timedelta(hours=1),
-                                                              end=now + timedelta(minutes=1)):
+    async for new, _progress, phase in trail.resource_history(
+        own_aws, name, start=now - timedelta(hours=1), end=now + timedelta(minutes=1)
+    ):
         got.extend(new)
         phases.add(phase)
     assert phases == {"ResourceName", "EventSource"}
-    want = [r["eventID"] for r in truth(own) if (r.get("requestParameters") or {}).get("trainingJobName") == name]
+    want = [
+        r["eventID"] for r in truth(own) if (r.get("requestParameters") or {}).get("trainingJobName") == name
+    ]
     assert sorted(e.event_id for e in got) == sorted(want)
     steps = [(verb, e.source_identity) for verb, e in trail.lifecycle(got)]
     assert steps == [("created", f"ann{tag}"), ("stopped", f"ben{tag}")]
@@ -228,7 +262,8 @@ async def test_pagination_across_pages_at_two_requests_per_second(own, own_aws):
     # the pacing, counted from the sandbox's request log (this scan's requests only)
     arrivals = [r.mono for r in list(own.requests)[log_before:] if r.operation == "LookupEvents"]
     assert max_per_second(list(own.requests)[log_before:], "cloudtrail", "LookupEvents") <= 2, [
-        round(t - arrivals[0], 3) for t in arrivals]
+        round(t - arrivals[0], 3) for t in arrivals
+    ]
     assert elapsed >= 1.9  # 5 requests at 2/s: the first at once, then one every 0.5 s
 
 
@@ -242,8 +277,9 @@ async def test_throttling_is_survived(own):
     own.set_throttle(True)
     before = own.count("cloudtrail", "LookupEvents", throttled=True)
     try:
-        events, progress = await collect(fast, TrailQuery(start=base, end=base + timedelta(minutes=5)),
-                                         min_interval=0)
+        events, progress = await collect(
+            fast, TrailQuery(start=base, end=base + timedelta(minutes=5)), min_interval=0
+        )
     finally:
         own.set_throttle(False)
         await fast.close()
@@ -255,23 +291,33 @@ async def test_throttling_is_survived(own):
 async def test_malformed_events_are_rows_that_say_what_was_wrong(own, own_aws):
     base = (datetime.now(UTC) - timedelta(days=60)).replace(microsecond=0)
     good = fake("CreateTrainingJob", when=base, si="mal")
-    truncated = own.recorder.add(fake("CreateTrainingJob", when=base + timedelta(seconds=1), si="mal"),
-                                 cloudtrail_event=json.dumps(good)[:300])
+    truncated = own.recorder.add(
+        fake("CreateTrainingJob", when=base + timedelta(seconds=1), si="mal"),
+        cloudtrail_event=json.dumps(good)[:300],
+    )
     no_uid = fake("StopTrainingJob", when=base + timedelta(seconds=2))
     del no_uid["userIdentity"]
     own.recorder.add(no_uid)
     alien = fake("DeleteEndpoint", when=base + timedelta(seconds=3))
     alien["userIdentity"] = {"type": "Martian", "principalId": "ZZ9"}
     own.recorder.add(alien)
-    huge = fake("CreateModel", when=base + timedelta(seconds=4), si="mal",
-                params={"modelName": "huge", "environment": {f"K{i}": "x" * 2000 for i in range(200)}})
+    huge = fake(
+        "CreateModel",
+        when=base + timedelta(seconds=4),
+        si="mal",
+        params={"modelName": "huge", "environment": {f"K{i}": "x" * 2000 for i in range(200)}},
+    )
     own.recorder.add(huge)
-    hostile = fake("CreateEndpoint", when=base + timedelta(seconds=5),
-                   params={"endpointName": "ep\x1b]0;pwned\x07\x1b[2J"})
+    hostile = fake(
+        "CreateEndpoint",
+        when=base + timedelta(seconds=5),
+        params={"endpointName": "ep\x1b]0;pwned\x07\x1b[2J"},
+    )
     hostile["userIdentity"]["sessionContext"]["sourceIdentity"] = "\x1b[31mevil"
     own.recorder.add(hostile)
-    events, progress = await collect(own_aws, TrailQuery(start=base - timedelta(seconds=1),
-                                                         end=base + timedelta(seconds=10)))
+    events, progress = await collect(
+        own_aws, TrailQuery(start=base - timedelta(seconds=1), end=base + timedelta(seconds=10))
+    )
     assert progress.done and len(events) == 5
     by_name = {e.name: e for e in events}
     assert "truncated" in by_name["CreateTrainingJob"].problem
@@ -302,7 +348,9 @@ async def test_scan_can_be_cancelled(own, own_aws):
     two_pages = asyncio.Event()
 
     async def run():
-        async for kept, progress in trail.scan(own_aws, TrailQuery(start=base, end=base + timedelta(minutes=5))):
+        async for kept, progress in trail.scan(
+            own_aws, TrailQuery(start=base, end=base + timedelta(minutes=5))
+        ):
             pages.append((len(kept), progress))
             if len(pages) == 2:
                 two_pages.set()
@@ -325,18 +373,43 @@ async def test_insights_flow_start_poll_complete(own, own_aws):
     logs.create_log_group(logGroupName=group)
     logs.create_log_stream(logGroupName=group, logStreamName="123456789012_CloudTrail_us-west-2")
     now = datetime.now(UTC).replace(microsecond=0)
-    recs = [fake("CreateTrainingJob", when=now - timedelta(minutes=10 - i), si=si,
-                 params={"trainingJobName": f"ins-{i}"}) for i, si in enumerate(["ins-a", "ins-b", None, "ins-a"])]
-    logs.put_log_events(logGroupName=group, logStreamName="123456789012_CloudTrail_us-west-2",
-                        logEvents=[{"timestamp": int(trail._parse_time(r["eventTime"]).timestamp() * 1000),
-                                    "message": json.dumps(r)} for r in recs])
+    recs = [
+        fake(
+            "CreateTrainingJob",
+            when=now - timedelta(minutes=10 - i),
+            si=si,
+            params={"trainingJobName": f"ins-{i}"},
+        )
+        for i, si in enumerate(["ins-a", "ins-b", None, "ins-a"])
+    ]
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="123456789012_CloudTrail_us-west-2",
+        logEvents=[
+            {"timestamp": int(trail._parse_time(r["eventTime"]).timestamp() * 1000), "message": json.dumps(r)}
+            for r in recs
+        ],
+    )
     statuses = []
-    got = await trail.insights_events(own_aws, group, now - timedelta(hours=1), now + timedelta(minutes=1),
-                                      source_identity="ins-a", poll=0.05, on_status=lambda st: statuses.append(st.status))
+    got = await trail.insights_events(
+        own_aws,
+        group,
+        now - timedelta(hours=1),
+        now + timedelta(minutes=1),
+        source_identity="ins-a",
+        poll=0.05,
+        on_status=lambda st: statuses.append(st.status),
+    )
     assert [e.resource for e in got] == ["ins-3", "ins-0"]  # newest first
     assert statuses[-1] == "Complete"
-    none = await trail.insights_events(own_aws, group, now - timedelta(hours=1), now + timedelta(minutes=1),
-                                       source_identity=NO_IDENTITY, poll=0.05)
+    none = await trail.insights_events(
+        own_aws,
+        group,
+        now - timedelta(hours=1),
+        now + timedelta(minutes=1),
+        source_identity=NO_IDENTITY,
+        poll=0.05,
+    )
     assert [e.resource for e in none] == ["ins-2"]
     assert own.count("logs", "StartQuery") >= 2 and own.count("logs", "GetQueryResults") >= 2
 
@@ -344,5 +417,7 @@ async def test_insights_flow_start_poll_complete(own, own_aws):
 async def test_insights_on_a_missing_group_is_an_error(own_aws):
     now = datetime.now(UTC)
     with pytest.raises(AwsError) as info:
-        await trail.insights_events(own_aws, "/no/such/group", now - timedelta(hours=1), now, source_identity="x1")
+        await trail.insights_events(
+            own_aws, "/no/such/group", now - timedelta(hours=1), now, source_identity="x1"
+        )
     assert info.value.code

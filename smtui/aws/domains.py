@@ -40,13 +40,17 @@ class DomainIdentity:
 
     def note(self) -> str:
         """One line for the audit pane."""
-        label = f"{self.name} ({self.domain_id})" if self.name and self.name != self.domain_id else self.domain_id
+        label = (
+            f"{self.name} ({self.domain_id})" if self.name and self.name != self.domain_id else self.domain_id
+        )
         if self.error is not None:
             return f"{label}: cannot tell whether sourceIdentity is on ({self.error.one_line()})"
         if self.on:
             return f"{label}: sourceIdentity on (ExecutionRoleIdentityConfig=USER_PROFILE_NAME)"
-        return (f"{label}: sourceIdentity OFF (ExecutionRoleIdentityConfig={self.config or 'unset'}): "
-                "audit by sourceIdentity cannot see this domain's users; they appear only as the execution role")
+        return (
+            f"{label}: sourceIdentity OFF (ExecutionRoleIdentityConfig={self.config or 'unset'}): "
+            "audit by sourceIdentity cannot see this domain's users; they appear only as the execution role"
+        )
 
 
 async def domain_identities(aws: AwsSession, *, concurrency: int = 4) -> list[DomainIdentity]:
@@ -55,8 +59,13 @@ async def domain_identities(aws: AwsSession, *, concurrency: int = 4) -> list[Do
     domains: list[DomainIdentity] = []
     async for page in aws.pages("sagemaker", "list_domains", MaxResults=100):
         for d in page.get("Domains") or ():
-            domains.append(DomainIdentity(domain_id=clean(d.get("DomainId")), name=clean(d.get("DomainName")),
-                                          status=clean(d.get("Status"))))
+            domains.append(
+                DomainIdentity(
+                    domain_id=clean(d.get("DomainId")),
+                    name=clean(d.get("DomainName")),
+                    status=clean(d.get("Status")),
+                )
+            )
     sem = asyncio.Semaphore(concurrency)
 
     async def describe(d: DomainIdentity) -> None:
@@ -83,8 +92,11 @@ def summary_line(domains: list[DomainIdentity]) -> str:
     unknown = [d for d in domains if not d.known]
     parts = [f"sourceIdentity on in {len(on)} of {len(domains)} domain{'s' if len(domains) != 1 else ''}"]
     if off:
-        parts.append("OFF in " + ", ".join(d.name or d.domain_id for d in off)
-                     + ": their users appear only as the execution role")
+        parts.append(
+            "OFF in "
+            + ", ".join(d.name or d.domain_id for d in off)
+            + ": their users appear only as the execution role"
+        )
     if unknown:
         parts.append("unknown for " + ", ".join(d.name or d.domain_id for d in unknown))
     return " · ".join(parts)

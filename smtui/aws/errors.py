@@ -92,7 +92,12 @@ class AwsError(Exception):
             return "AWS is throttling these calls; smtui is backing off and will retry."
         if self.is_not_found:
             return "It no longer exists (deleted, or in another account or region)."
-        if self.code in ("EndpointConnectionError", "ConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
+        if self.code in (
+            "EndpointConnectionError",
+            "ConnectionError",
+            "ConnectTimeoutError",
+            "ReadTimeoutError",
+        ):
             return "The AWS endpoint cannot be reached; smtui will keep retrying."
         if self.code == "NoCredentials":
             return "No AWS credentials were found: use --profile, set AWS_PROFILE, or try --demo."
@@ -152,7 +157,12 @@ def from_exception(exc: BaseException, *, service: str = "", operation: str = ""
     name = type(exc).__name__
     if name in ("NoCredentialsError", "PartialCredentialsError", "NoAuthTokenError"):
         return AwsError("NoCredentials", clean(str(exc)), operation=operation, service=service)
-    if name in ("EndpointConnectionError", "ConnectionClosedError", "ClientConnectorError", "ServerDisconnectedError"):
+    if name in (
+        "EndpointConnectionError",
+        "ConnectionClosedError",
+        "ClientConnectorError",
+        "ServerDisconnectedError",
+    ):
         return AwsError("EndpointConnectionError", clean(str(exc)), operation=operation, service=service)
     if name in ("ConnectTimeoutError", "ReadTimeoutError", "TimeoutError"):
         return AwsError(name, clean(str(exc)) or "timed out", operation=operation, service=service)

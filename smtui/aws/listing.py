@@ -52,7 +52,9 @@ def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime | None
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{text!r} is neither a window like 2h, 3d, 30m nor an ISO date like 2026-11-27") from None
+        raise ValueError(
+            f"{text!r} is neither a window like 2h, 3d, 30m nor an ISO date like 2026-11-27"
+        ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -69,7 +71,9 @@ class ServerFilter:
 
     def validate(self, kind: ResourceKind) -> None:
         if self.status and self.status not in kind.statuses:
-            raise ValueError(f"{self.status!r} is not a status of {kind.title.lower()}: {', '.join(kind.statuses)}")
+            raise ValueError(
+                f"{self.status!r} is not a status of {kind.title.lower()}: {', '.join(kind.statuses)}"
+            )
         if self.name_contains and not _NAME_CONTAINS.match(self.name_contains):
             raise ValueError("name filter: up to 63 letters, digits and hyphens")
 
@@ -94,8 +98,12 @@ class ServerFilter:
         return " ".join(parts)
 
 
-def list_params(kind: ResourceKind, flt: ServerFilter | None = None, max_results: int = 100,
-                modified_after: dt.datetime | None = None) -> dict[str, Any]:
+def list_params(
+    kind: ResourceKind,
+    flt: ServerFilter | None = None,
+    max_results: int = 100,
+    modified_after: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The List call's parameters: MaxResults, SortBy and SortOrder always, plus the server filter
     (and ``LastModifiedTimeAfter`` for an incremental refresh)."""
     params = {**kind.list_params(max_results), **(flt.params() if flt else {})}
@@ -104,9 +112,13 @@ def list_params(kind: ResourceKind, flt: ServerFilter | None = None, max_results
     return params
 
 
-async def iter_pages(aws: AwsSession, kind: ResourceKind, flt: ServerFilter | None = None,
-                     max_results: int = 100, modified_after: dt.datetime | None = None,
-                     ) -> AsyncIterator[list[dict[str, Any]]]:
+async def iter_pages(
+    aws: AwsSession,
+    kind: ResourceKind,
+    flt: ServerFilter | None = None,
+    max_results: int = 100,
+    modified_after: dt.datetime | None = None,
+) -> AsyncIterator[list[dict[str, Any]]]:
     """Yield the summaries of every page (possibly empty pages: paging goes on while a token comes)."""
     params = list_params(kind, flt, max_results, modified_after)
     async for page in aws.pages("sagemaker", kind.list_op, **params):
@@ -159,8 +171,12 @@ class Listing:
 
     def incremental_since(self) -> dt.datetime | None:
         """``LastModifiedTimeAfter`` for the next pass, or ``None`` when it must be a full pass."""
-        if (not self.complete or self.newest_modified is None or self.full_pages < INCREMENTAL_MIN_PAGES
-                or self.since_full >= FULL_EVERY):
+        if (
+            not self.complete
+            or self.newest_modified is None
+            or self.full_pages < INCREMENTAL_MIN_PAGES
+            or self.since_full >= FULL_EVERY
+        ):
             return None
         return self.newest_modified - INCREMENTAL_OVERLAP
 

@@ -64,8 +64,15 @@ class LogEvent:
 
     __slots__ = ("event_id", "ingestion", "message", "source", "stream", "timestamp")
 
-    def __init__(self, timestamp: int, message: str, stream: str, source: str,
-                 ingestion: int = 0, event_id: str | None = None) -> None:
+    def __init__(
+        self,
+        timestamp: int,
+        message: str,
+        stream: str,
+        source: str,
+        ingestion: int = 0,
+        event_id: str | None = None,
+    ) -> None:
         self.timestamp = timestamp
         self.message = message
         self.stream = stream
@@ -78,8 +85,12 @@ class LogEvent:
         return (self.stream, self.timestamp, self.message)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"timestamp": self.timestamp, "source": self.source, "stream": self.stream,
-                               "message": self.message}
+        out: dict[str, Any] = {
+            "timestamp": self.timestamp,
+            "source": self.source,
+            "stream": self.stream,
+            "message": self.message,
+        }
         if self.ingestion:
             out["ingestionTime"] = self.ingestion
         if self.event_id:
@@ -107,8 +118,17 @@ class StreamInfo:
 
 # ---------------------------------------------------------------------------------------- time ranges
 _REL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|w)s?\s*$", re.IGNORECASE)
-_UNIT_MS = {"s": 1000, "sec": 1000, "m": 60_000, "min": 60_000, "h": 3_600_000, "hr": 3_600_000,
-            "d": 86_400_000, "day": 86_400_000, "w": 604_800_000}
+_UNIT_MS = {
+    "s": 1000,
+    "sec": 1000,
+    "m": 60_000,
+    "min": 60_000,
+    "h": 3_600_000,
+    "hr": 3_600_000,
+    "d": 86_400_000,
+    "day": 86_400_000,
+    "w": 604_800_000,
+}
 
 
 def parse_time(text: str, *, now_ms: int | None = None, local: bool = False) -> int:
@@ -310,9 +330,18 @@ def _retryable(err: AwsError) -> bool:
     """Failures worth waiting out: throttling, expired credentials, network trouble, server errors."""
     if err.is_throttling or err.is_expired:
         return True
-    if err.code in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "TimeoutError",
-                    "ServiceUnavailableException", "ServiceUnavailable", "InternalFailure",
-                    "SessionTimeoutException", "SessionStreamingException", "ClientConnectorError"):
+    if err.code in (
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ReadTimeoutError",
+        "TimeoutError",
+        "ServiceUnavailableException",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "SessionTimeoutException",
+        "SessionStreamingException",
+        "ClientConnectorError",
+    ):
         return True
     return bool(err.http_status and err.http_status >= 500)
 
@@ -326,9 +355,17 @@ class PollingSource:
     grows with the lateness actually observed (ingestionTime - timestamp), within bounds.
     """
 
-    def __init__(self, logs: ResourceLogs, start_ms: int, *, deduper: Deduper | None = None,
-                 interval: float = POLL_INTERVAL, min_overlap_ms: int = MIN_OVERLAP_MS,
-                 notice: Notice | None = None, floor_ms: int | None = None) -> None:
+    def __init__(
+        self,
+        logs: ResourceLogs,
+        start_ms: int,
+        *,
+        deduper: Deduper | None = None,
+        interval: float = POLL_INTERVAL,
+        min_overlap_ms: int = MIN_OVERLAP_MS,
+        notice: Notice | None = None,
+        floor_ms: int | None = None,
+    ) -> None:
         self.logs = logs
         self.newest = start_ms
         #: polls never start before this (events before it were shown, or are not wanted)
@@ -400,8 +437,16 @@ class LiveTailSource:
     events carry no eventId, so events are remembered by (stream, timestamp, message) within a time window.
     """
 
-    def __init__(self, logs: ResourceLogs, start_ms: int, *, deduper: Deduper | None = None,
-                 notice: Notice | None = None, min_session_s: float = 5.0, floor_ms: int | None = None) -> None:
+    def __init__(
+        self,
+        logs: ResourceLogs,
+        start_ms: int,
+        *,
+        deduper: Deduper | None = None,
+        notice: Notice | None = None,
+        min_session_s: float = 5.0,
+        floor_ms: int | None = None,
+    ) -> None:
         self.logs = logs
         self.start_ms = start_ms
         self.floor = start_ms - MIN_OVERLAP_MS if floor_ms is None else floor_ms
@@ -420,8 +465,12 @@ class LiveTailSource:
             if g.get("logGroupName") == self.logs.group:
                 arn = g.get("logGroupArn") or g.get("arn") or ""
                 return arn[:-2] if arn.endswith(":*") else arn
-        raise AwsError("ResourceNotFoundException", f"The log group {self.logs.group} does not exist.",
-                       operation="DescribeLogGroups", service="logs")
+        raise AwsError(
+            "ResourceNotFoundException",
+            f"The log group {self.logs.group} does not exist.",
+            operation="DescribeLogGroups",
+            service="logs",
+        )
 
     def _events(self, results: list[dict[str, Any]]) -> list[LogEvent]:
         logs = self.logs
@@ -430,8 +479,13 @@ class LiveTailSource:
             stream = r.get("logStreamName") or ""
             if not logs.owns(stream):
                 continue
-            e = LogEvent(int(r.get("timestamp") or 0), r.get("message") or "", stream, logs.label(stream),
-                         int(r.get("ingestionTime") or 0))
+            e = LogEvent(
+                int(r.get("timestamp") or 0),
+                r.get("message") or "",
+                stream,
+                logs.label(stream),
+                int(r.get("ingestionTime") or 0),
+            )
             # a session pushes what is ingested after it starts; anything ingested well before (a replay)
             # was covered by the catch-up or the history
             if e.ingestion and e.ingestion < self._session_ms - 60_000:
@@ -510,8 +564,16 @@ class LiveTailSource:
 class ResourceLogs:
     """The CloudWatch logs of one resource: its group, its streams, their history and new events."""
 
-    def __init__(self, aws: Any, kind: ResourceKind, name: str, *, pattern: str | None = None,
-                 notice: Notice | None = None, concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        aws: Any,
+        kind: ResourceKind,
+        name: str,
+        *,
+        pattern: str | None = None,
+        notice: Notice | None = None,
+        concurrency: int = 8,
+    ) -> None:
         self.aws = aws
         self.kind = kind
         self.name = name
@@ -533,7 +595,9 @@ class ResourceLogs:
 
     async def describe(self) -> dict[str, Any]:
         """The resource's Describe response (raises AwsError, ``is_not_found`` when it does not exist)."""
-        return await self.aws.call("sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.name})
+        return await self.aws.call(
+            "sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.name}
+        )
 
     async def streams(self) -> list[StreamInfo]:
         """Every stream of the resource (DescribeLogStreams by prefix, 50 a page, all pages).
@@ -545,13 +609,21 @@ class ResourceLogs:
             params["logStreamNamePrefix"] = self.prefix
         out: list[StreamInfo] = []
         try:
-            async for page in self.aws.pages("logs", "describe_log_streams", token_in="nextToken",
-                                             token_out="nextToken", **params):
+            async for page in self.aws.pages(
+                "logs", "describe_log_streams", token_in="nextToken", token_out="nextToken", **params
+            ):
                 for s in page.get("logStreams") or []:
                     name = s.get("logStreamName") or ""
                     if self.owns(name):
-                        out.append(StreamInfo(name, self.label(name), s.get("creationTime"),
-                                              s.get("firstEventTimestamp"), s.get("lastEventTimestamp")))
+                        out.append(
+                            StreamInfo(
+                                name,
+                                self.label(name),
+                                s.get("creationTime"),
+                                s.get("firstEventTimestamp"),
+                                s.get("lastEventTimestamp"),
+                            )
+                        )
         except AwsError as err:
             if err.is_not_found:
                 return []
@@ -559,14 +631,25 @@ class ResourceLogs:
         return out
 
     # ------------------------------------------------------------------ history
-    async def _stream_pages(self, stream: str, start_ms: int | None, end_ms: int | None,
-                            sem: asyncio.Semaphore, *, backwards: bool = False,
-                            budget: int | None = None) -> AsyncIterator[list[LogEvent]]:
+    async def _stream_pages(
+        self,
+        stream: str,
+        start_ms: int | None,
+        end_ms: int | None,
+        sem: asyncio.Semaphore,
+        *,
+        backwards: bool = False,
+        budget: int | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
         """A stream's events page by page (each page ascending): oldest first, following
         nextForwardToken until it repeats; or with ``backwards`` newest first, following
         nextBackwardToken until ``budget`` events or the beginning of the stream."""
-        params: dict[str, Any] = {"logGroupName": self.group, "logStreamName": stream,
-                                  "startFromHead": not backwards, "limit": PAGE_LIMIT}
+        params: dict[str, Any] = {
+            "logGroupName": self.group,
+            "logStreamName": stream,
+            "startFromHead": not backwards,
+            "limit": PAGE_LIMIT,
+        }
         if start_ms is not None:
             params["startTime"] = max(0, start_ms)
         if end_ms is not None:
@@ -580,8 +663,11 @@ class ResourceLogs:
                 page = await self.aws.call("logs", "get_log_events", **params)
             raw = page.get("events") or ()
             # endTime is exclusive in CloudWatch; drop an event at endTime if a server includes it
-            events = [LogEvent(e["timestamp"], e.get("message") or "", stream, label, e.get("ingestionTime") or 0)
-                      for e in raw if end_ms is None or e["timestamp"] < end_ms]
+            events = [
+                LogEvent(e["timestamp"], e.get("message") or "", stream, label, e.get("ingestionTime") or 0)
+                for e in raw
+                if end_ms is None or e["timestamp"] < end_ms
+            ]
             if events:
                 got += len(events)
                 yield events
@@ -619,8 +705,9 @@ class ResourceLogs:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def history(self, start_ms: int | None = None, end_ms: int | None = None, *,
-                      streams: Iterable[str] | None = None) -> AsyncIterator[list[LogEvent]]:
+    async def history(
+        self, start_ms: int | None = None, end_ms: int | None = None, *, streams: Iterable[str] | None = None
+    ) -> AsyncIterator[list[LogEvent]]:
         """Every event between ``start_ms`` (inclusive) and ``end_ms`` (exclusive), interleaved.
 
         Yields batches in timestamp order as soon as every stream still being read has got past them.
@@ -639,12 +726,19 @@ class ResourceLogs:
         if not names:
             return
         sem = asyncio.Semaphore(self.concurrency)
-        async for out in self._merged(names, lambda s: self._stream_pages(s, start_ms, end_ms, sem),
-                                      Interleaver(len(names))):
+        async for out in self._merged(
+            names, lambda s: self._stream_pages(s, start_ms, end_ms, sem), Interleaver(len(names))
+        ):
             yield out
 
-    async def tail(self, start_ms: int | None = None, end_ms: int | None = None, *, limit: int = 200_000,
-                   streams: Iterable[str] | None = None) -> AsyncIterator[tuple[list[LogEvent], bool]]:
+    async def tail(
+        self,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        *,
+        limit: int = 200_000,
+        streams: Iterable[str] | None = None,
+    ) -> AsyncIterator[tuple[list[LogEvent], bool]]:
         """The newest events between ``start_ms`` and ``end_ms`` (about ``limit`` of them), newest batches first.
 
         Yields ``(batch, complete)``: each batch is in timestamp order and older than every batch before it;
@@ -662,7 +756,9 @@ class ResourceLogs:
         async def pages(stream: str) -> AsyncIterator[list[LogEvent]]:
             nonlocal truncated
             got = 0
-            async for events in self._stream_pages(stream, start_ms, end_ms, sem, backwards=True, budget=budget):
+            async for events in self._stream_pages(
+                stream, start_ms, end_ms, sem, backwards=True, budget=budget
+            ):
                 got += len(events)
                 yield events
             if got >= budget:
@@ -672,8 +768,9 @@ class ResourceLogs:
         async for out in self._merged(names, pages, merger):
             yield out, (merger.done and not truncated)
 
-    async def filter_pages(self, *, start_ms: int | None = None, end_ms: int | None = None,
-                           sort: bool = True) -> AsyncIterator[list[LogEvent]]:
+    async def filter_pages(
+        self, *, start_ms: int | None = None, end_ms: int | None = None, sort: bool = True
+    ) -> AsyncIterator[list[LogEvent]]:
         """Every page of FilterLogEvents for the resource (its prefix, its pattern), own streams only."""
         await install_fast_parse(self.aws)
         params: dict[str, Any] = {"logGroupName": self.group}
@@ -686,19 +783,35 @@ class ResourceLogs:
         if self.pattern:
             params["filterPattern"] = self.pattern
         owns, label = self.owns, self.label
-        async for page in self.aws.pages("logs", "filter_log_events", token_in="nextToken",
-                                         token_out="nextToken", **params):
-            events = [LogEvent(e["timestamp"], e.get("message") or "", s, label(s), e.get("ingestionTime") or 0,
-                               e.get("eventId"))
-                      for e in page.get("events") or () if owns(s := e.get("logStreamName") or "")
-                      and (end_ms is None or e["timestamp"] < end_ms)]
+        async for page in self.aws.pages(
+            "logs", "filter_log_events", token_in="nextToken", token_out="nextToken", **params
+        ):
+            events = [
+                LogEvent(
+                    e["timestamp"],
+                    e.get("message") or "",
+                    s,
+                    label(s),
+                    e.get("ingestionTime") or 0,
+                    e.get("eventId"),
+                )
+                for e in page.get("events") or ()
+                if owns(s := e.get("logStreamName") or "") and (end_ms is None or e["timestamp"] < end_ms)
+            ]
             if sort:
                 events.sort(key=_ts)
             yield events
 
     # ------------------------------------------------------------------ follow
-    def follow(self, start_ms: int, *, live_tail: bool | None = None, deduper: Deduper | None = None,
-               interval: float = POLL_INTERVAL, floor_ms: int | None = None) -> LogSource:
+    def follow(
+        self,
+        start_ms: int,
+        *,
+        live_tail: bool | None = None,
+        deduper: Deduper | None = None,
+        interval: float = POLL_INTERVAL,
+        floor_ms: int | None = None,
+    ) -> LogSource:
         """A source of new events from ``start_ms``: Live Tail on real AWS, polling against a custom endpoint
         (the sandbox), unless ``live_tail`` says which. Events before ``floor_ms`` (default: ``start_ms``
         less the overlap) are never delivered."""
@@ -813,8 +926,9 @@ class ReverseInterleaver(_Merge):
         return self._merged(parts)
 
 
-async def discover_forever(logs: ResourceLogs, on_streams: Callable[[list[StreamInfo]], None], *,
-                           interval: float = DISCOVER_INTERVAL) -> None:
+async def discover_forever(
+    logs: ResourceLogs, on_streams: Callable[[list[StreamInfo]], None], *, interval: float = DISCOVER_INTERVAL
+) -> None:
     """List the streams every ``interval`` seconds (restarted or new instances start new streams)."""
     failures = 0
     while True:
@@ -837,7 +951,9 @@ def is_health_check(message: str) -> bool:
     return "/ping" in message and _PING.search(message) is not None
 
 
-def default_since(kind: ResourceKind, describe: Mapping[str, Any] | None, now_ms: int | None = None) -> int | None:
+def default_since(
+    kind: ResourceKind, describe: Mapping[str, Any] | None, now_ms: int | None = None
+) -> int | None:
     """Where a log view starts when the user has not said: a job's whole log, an endpoint's last hour."""
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     if kind.stream_prefix_fmt:  # jobs: their logs are bounded by the job

@@ -27,7 +27,13 @@ from smtui.aws.resources import ResourceKind
 if TYPE_CHECKING:  # pragma: no cover
     from smtui.aws.session import AwsSession
 
-JOB_METRICS = ("CPUUtilization", "MemoryUtilization", "GPUUtilization", "GPUMemoryUtilization", "DiskUtilization")
+JOB_METRICS = (
+    "CPUUtilization",
+    "MemoryUtilization",
+    "GPUUtilization",
+    "GPUMemoryUtilization",
+    "DiskUtilization",
+)
 ENDPOINT_INVOCATION_METRICS = (
     ("Invocations", "Sum", "None"),
     ("ModelLatency", "Average", "Microseconds"),
@@ -35,8 +41,13 @@ ENDPOINT_INVOCATION_METRICS = (
     ("Invocation4XXErrors", "Sum", "None"),
     ("Invocation5XXErrors", "Sum", "None"),
 )
-ENDPOINT_INSTANCE_METRICS = ("CPUUtilization", "MemoryUtilization", "DiskUtilization", "GPUUtilization",
-                             "GPUMemoryUtilization")
+ENDPOINT_INSTANCE_METRICS = (
+    "CPUUtilization",
+    "MemoryUtilization",
+    "DiskUtilization",
+    "GPUUtilization",
+    "GPUMemoryUtilization",
+)
 ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
 #: the window shown: the last hours of the resource's life
 WINDOW = dt.timedelta(hours=3)
@@ -57,15 +68,22 @@ class MetricQuery:
 
     def to_api(self, period: int) -> dict[str, Any]:
         stat: dict[str, Any] = {
-            "Metric": {"Namespace": self.namespace, "MetricName": self.metric,
-                       "Dimensions": [{"Name": n, "Value": v} for n, v in self.dimensions]},
+            "Metric": {
+                "Namespace": self.namespace,
+                "MetricName": self.metric,
+                "Dimensions": [{"Name": n, "Value": v} for n, v in self.dimensions],
+            },
             "Period": period,
             "Stat": self.stat,
         }
         if self.unit:
             stat["Unit"] = self.unit
-        return {"Id": self.id, "MetricStat": stat, "Label": f"{self.metric} {self.label}".strip(),
-                "ReturnData": True}
+        return {
+            "Id": self.id,
+            "MetricStat": stat,
+            "Label": f"{self.metric} {self.label}".strip(),
+            "ReturnData": True,
+        }
 
 
 @dataclass
@@ -94,8 +112,9 @@ class Window:
     period: int
 
 
-def window_for(kind: ResourceKind, describe: Mapping[str, Any], now: dt.datetime | None = None,
-               points: int = 60) -> Window:
+def window_for(
+    kind: ResourceKind, describe: Mapping[str, Any], now: dt.datetime | None = None, points: int = 60
+) -> Window:
     """The last ``WINDOW`` of the resource's life (ending now while it runs), at a period that gives
     about ``points`` points, a multiple of 60 s."""
     now = now or listing.utcnow()
@@ -104,8 +123,15 @@ def window_for(kind: ResourceKind, describe: Mapping[str, Any], now: dt.datetime
     if kind.end_field and not kind.is_in_progress(status):
         end = as_aware(describe.get(kind.end_field)) or as_aware(describe.get("LastModifiedTime")) or now
     end = min(end, now)
-    created = as_aware(describe.get("TrainingStartTime") or describe.get("ProcessingStartTime")
-                       or describe.get("TransformStartTime") or describe.get("CreationTime")) or end - WINDOW
+    created = (
+        as_aware(
+            describe.get("TrainingStartTime")
+            or describe.get("ProcessingStartTime")
+            or describe.get("TransformStartTime")
+            or describe.get("CreationTime")
+        )
+        or end - WINDOW
+    )
     start = max(created, end - WINDOW) if kind.end_field else end - WINDOW
     if end - start < dt.timedelta(minutes=10):
         start = end - dt.timedelta(minutes=10)
@@ -139,8 +165,13 @@ async def discover_hosts(aws: AwsSession, kind: ResourceKind, name: str) -> list
     """Host values of a transform job (``<job>/<instance-id>``), from ListMetrics (one listing)."""
     hosts: list[str] = []
     prefix = f"{name}/"
-    async for page in aws.pages("cloudwatch", "list_metrics", Namespace=kind.metrics_namespace,
-                                MetricName="CPUUtilization", Dimensions=[{"Name": "Host"}]):
+    async for page in aws.pages(
+        "cloudwatch",
+        "list_metrics",
+        Namespace=kind.metrics_namespace,
+        MetricName="CPUUtilization",
+        Dimensions=[{"Name": "Host"}],
+    ):
         for metric in page.get("Metrics") or []:
             for d in metric.get("Dimensions") or []:
                 value = d.get("Value") or ""
@@ -155,8 +186,17 @@ def job_queries(kind: ResourceKind, hosts: Sequence[str]) -> list[MetricQuery]:
     for m_i, metric in enumerate(names):
         for h_i, host in enumerate(hosts):
             short = host.split("/", 1)[1] if "/" in host else host
-            out.append(MetricQuery(f"m{m_i}h{h_i}", kind.metrics_namespace, metric, (("Host", host),),
-                                   "Average", "Percent", short))
+            out.append(
+                MetricQuery(
+                    f"m{m_i}h{h_i}",
+                    kind.metrics_namespace,
+                    metric,
+                    (("Host", host),),
+                    "Average",
+                    "Percent",
+                    short,
+                )
+            )
     return out[:MAX_QUERIES]
 
 
@@ -167,8 +207,11 @@ def endpoint_queries(name: str, variants: Sequence[str]) -> list[MetricQuery]:
         for m_i, (metric, stat, unit) in enumerate(ENDPOINT_INVOCATION_METRICS):
             out.append(MetricQuery(f"i{m_i}v{v_i}", "AWS/SageMaker", metric, dims, stat, unit, variant))
         for m_i, metric in enumerate(ENDPOINT_INSTANCE_METRICS):
-            out.append(MetricQuery(f"e{m_i}v{v_i}", ENDPOINT_INSTANCE_NAMESPACE, metric, dims, "Average",
-                                   "Percent", variant))
+            out.append(
+                MetricQuery(
+                    f"e{m_i}v{v_i}", ENDPOINT_INSTANCE_NAMESPACE, metric, dims, "Average", "Percent", variant
+                )
+            )
     return out[:MAX_QUERIES]
 
 
@@ -193,8 +236,10 @@ async def fetch(aws: AwsSession, queries: Sequence[MetricQuery], window: Window)
             series = by_id.get(result.get("Id") or "")
             if series is None:
                 continue
-            pairs = sorted(zip(result.get("Timestamps") or [], result.get("Values") or [], strict=False),
-                           key=lambda p: p[0])
+            pairs = sorted(
+                zip(result.get("Timestamps") or [], result.get("Values") or [], strict=False),
+                key=lambda p: p[0],
+            )
             for t, v in pairs:
                 series.timestamps.append(t)
                 series.values.append(float(v))

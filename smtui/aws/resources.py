@@ -47,7 +47,7 @@ _EPOCH_SUFFIX = re.compile(r"-\d{9,13}$")
 
 def _job_label(stream: str, prefix: str) -> str:
     """``job/algo-1-1700000000`` -> ``algo-1``; ``job/i-0abc-1700000000/data-log`` -> ``i-0abc/data-log``."""
-    rest = stream[len(prefix):] if stream.startswith(prefix) else stream
+    rest = stream[len(prefix) :] if stream.startswith(prefix) else stream
     head, sep, tail = rest.partition("/")
     head = _EPOCH_SUFFIX.sub("", head)
     return f"{head}/{tail}" if sep else head
@@ -55,7 +55,7 @@ def _job_label(stream: str, prefix: str) -> str:
 
 def _endpoint_label(stream: str, prefix: str) -> str:
     """``AllTraffic/i-0abc123`` stays as it is: variant and instance are both worth seeing."""
-    return stream[len(prefix):] if prefix and stream.startswith(prefix) else stream
+    return stream[len(prefix) :] if prefix and stream.startswith(prefix) else stream
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,12 @@ class ResourceKind:
 
     def list_params(self, max_results: int = 100) -> dict[str, Any]:
         """List parameters; SortBy/SortOrder are always sent because the defaults differ per API."""
-        return {"MaxResults": max_results, "SortBy": self.list_sort_by, "SortOrder": "Descending",
-                **self.extra_list_params}
+        return {
+            "MaxResults": max_results,
+            "SortBy": self.list_sort_by,
+            "SortOrder": "Descending",
+            **self.extra_list_params,
+        }
 
     def is_in_progress(self, status: str | None) -> bool:
         return bool(status) and status in self.in_progress
@@ -120,7 +124,9 @@ class ResourceKind:
     def status_of(self, summary: Mapping[str, Any]) -> str:
         return str(summary.get(self.status_field, ""))
 
-    def row_values(self, summary: Mapping[str, Any], describe: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def row_values(
+        self, summary: Mapping[str, Any], describe: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Raw column values of one row (uncleaned): name, status, secondary, created, modified,
         ended, instances/variants, reason. ``describe`` fills what the list summary lacks."""
         merged: Mapping[str, Any] = {**describe, **summary} if describe else summary
@@ -169,8 +175,11 @@ def _endpoint_variants(d: Mapping[str, Any]) -> str:
     parts = []
     for v in d.get("ProductionVariants") or []:
         cur, want = v.get("CurrentInstanceCount"), v.get("DesiredInstanceCount")
-        count = "" if cur is None and want is None else (
-            f" {cur}" if want in (None, cur) else f" {cur if cur is not None else '-'}/{want}")
+        count = (
+            ""
+            if cur is None and want is None
+            else (f" {cur}" if want in (None, cur) else f" {cur if cur is not None else '-'}/{want}")
+        )
         if v.get("CurrentServerlessConfig") or v.get("DesiredServerlessConfig"):
             count = " serverless"
         parts.append(f"{v.get('VariantName', '?')}{count}")
@@ -195,8 +204,17 @@ ENDPOINT = ResourceKind(
     name_field="EndpointName",
     arn_field="EndpointArn",
     status_field="EndpointStatus",
-    statuses=("Creating", "Updating", "SystemUpdating", "RollingBack", "InService", "OutOfService",
-              "Deleting", "Failed", "UpdateRollbackFailed"),
+    statuses=(
+        "Creating",
+        "Updating",
+        "SystemUpdating",
+        "RollingBack",
+        "InService",
+        "OutOfService",
+        "Deleting",
+        "Failed",
+        "UpdateRollbackFailed",
+    ),
     describe_op="describe_endpoint",
     describe_param="EndpointName",
     log_group_fmt="/aws/sagemaker/Endpoints/{name}",
@@ -205,8 +223,14 @@ ENDPOINT = ResourceKind(
     trail_resource_type="AWS::SageMaker::Endpoint",
     metrics_namespace="AWS/SageMaker",
     in_progress=frozenset({"Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"}),
-    columns=(Column("name", "NAME"), Column("status", "STATUS", 12), Column("created", "CREATED", 10),
-             Column("modified", "MODIFIED", 10), Column("variants", "VARIANTS"), Column("reason", "REASON")),
+    columns=(
+        Column("name", "NAME"),
+        Column("status", "STATUS", 12),
+        Column("created", "CREATED", 10),
+        Column("modified", "MODIFIED", 10),
+        Column("variants", "VARIANTS"),
+        Column("reason", "REASON"),
+    ),
     instances_of=_endpoint_variants,
 )
 

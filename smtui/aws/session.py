@@ -27,8 +27,18 @@ from smtui.aws.target import AwsTarget
 _SERVICE_KEYS = {"cloudwatch-logs": "logs"}
 
 #: operations that are read-only by name; smtui never sends anything else (see tests)
-READ_PREFIXES = ("List", "Describe", "Get", "Filter", "Lookup", "Search", "BatchGet", "StartLiveTail",
-                 "StartQuery", "StopQuery")
+READ_PREFIXES = (
+    "List",
+    "Describe",
+    "Get",
+    "Filter",
+    "Lookup",
+    "Search",
+    "BatchGet",
+    "StartLiveTail",
+    "StartQuery",
+    "StopQuery",
+)
 
 
 Notice = Callable[[str], None]

@@ -49,8 +49,16 @@ PAGE_SIZE = 50
 #: Seconds from one LookupEvents answer to the scan's next request: never more than 2 arrivals a second.
 MIN_INTERVAL = 0.5
 #: The eight lookup attributes; LookupEvents takes exactly one.
-LOOKUP_ATTRIBUTES = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName",
-                     "EventSource", "AccessKeyId")
+LOOKUP_ATTRIBUTES = (
+    "EventId",
+    "EventName",
+    "ReadOnly",
+    "Username",
+    "ResourceType",
+    "ResourceName",
+    "EventSource",
+    "AccessKeyId",
+)
 #: The actions the summary lists as mutating.
 SUMMARY_ACTIONS = ("Create", "Update", "Stop", "Delete")
 #: Name prefixes of read-only calls, for events whose record does not say.
@@ -59,9 +67,22 @@ _READ_PREFIXES = ("List", "Describe", "Get", "Search", "Lookup", "BatchGet", "Ba
 NO_IDENTITY = ""
 NO_IDENTITY_LABEL = "(no sourceIdentity)"
 #: Known ``userIdentity.type`` values (CloudTrail userIdentity element).
-IDENTITY_TYPES = frozenset({"Root", "IAMUser", "AssumedRole", "Role", "FederatedUser", "Directory",
-                            "AWSAccount", "AWSService", "Unknown", "SAMLUser", "WebIdentityUser",
-                            "IdentityCenterUser"})
+IDENTITY_TYPES = frozenset(
+    {
+        "Root",
+        "IAMUser",
+        "AssumedRole",
+        "Role",
+        "FederatedUser",
+        "Directory",
+        "AWSAccount",
+        "AWSService",
+        "Unknown",
+        "SAMLUser",
+        "WebIdentityUser",
+        "IdentityCenterUser",
+    }
+)
 #: A CloudTrailEvent larger than this is parsed, but its requestParameters are not kept whole.
 HUGE_EVENT = 100_000
 #: sourceIdentity as AWS allows it: 2-64 characters of [\w+=,.@-].
@@ -134,11 +155,23 @@ class TrailEvent:
 
     def haystack(self) -> str:
         if not self._haystack:
-            self._haystack = " ".join((
-                self.name, self.source_identity or NO_IDENTITY_LABEL, self.principal_label, self.principal_arn,
-                self.username, self.resource, " ".join(n for _, n in self.resources), self.source_ip,
-                self.error_code, self.error_message, self.event_id, self.source, self.problem,
-            )).lower()
+            self._haystack = " ".join(
+                (
+                    self.name,
+                    self.source_identity or NO_IDENTITY_LABEL,
+                    self.principal_label,
+                    self.principal_arn,
+                    self.username,
+                    self.resource,
+                    " ".join(n for _, n in self.resources),
+                    self.source_ip,
+                    self.error_code,
+                    self.error_message,
+                    self.event_id,
+                    self.source,
+                    self.problem,
+                )
+            ).lower()
         return self._haystack
 
     def when(self) -> str:
@@ -169,13 +202,19 @@ class TrailEvent:
         if self.principal_arn:
             who += f"  ({self.principal_arn})"
         rows = [
-            ("sourceIdentity", self.identity_label + (f"  (from {self.identity_origin})"
-                                                      if self.identity_origin not in ("", "session") else "")),
+            (
+                "sourceIdentity",
+                self.identity_label
+                + (f"  (from {self.identity_origin})" if self.identity_origin not in ("", "session") else ""),
+            ),
             ("who", who),
             ("what", f"{self.name}  on {self.source}" if self.source else self.name),
             ("when", (self.time.isoformat() if self.time else "?")),
             ("from where", " · ".join(x for x in (self.source_ip, self.user_agent, self.region) if x) or "?"),
-            ("on what", ", ".join(f"{n} ({t})" if t else n for t, n in self.resources) or self.resource or "?"),
+            (
+                "on what",
+                ", ".join(f"{n} ({t})" if t else n for t, n in self.resources) or self.resource or "?",
+            ),
             ("result", f"FAILED {self.error_code}: {self.error_message}" if self.error_code else "ok"),
             ("read-only", {True: "yes", False: "no", None: "?"}[self.read_only]),
             ("event id", self.event_id or "?"),
@@ -228,10 +267,13 @@ def _principal(uid: Mapping[str, Any]) -> tuple[str, str, str]:
     if kind == "AssumedRole":
         # arn:aws:sts::123456789012:assumed-role/Role/session -> Role/session
         if tail.startswith("assumed-role/"):
-            name = tail[len("assumed-role/"):]
+            name = tail[len("assumed-role/") :]
         else:
-            issuer = ((uid.get("sessionContext") or {}).get("sessionIssuer") or {}) \
-                if isinstance(uid.get("sessionContext"), Mapping) else {}
+            issuer = (
+                ((uid.get("sessionContext") or {}).get("sessionIssuer") or {})
+                if isinstance(uid.get("sessionContext"), Mapping)
+                else {}
+            )
             role = issuer.get("userName", "") if isinstance(issuer, Mapping) else ""
             pid = str(uid.get("principalId") or "")
             session = pid.split(":", 1)[1] if ":" in pid else ""
@@ -245,7 +287,9 @@ def _principal(uid: Mapping[str, Any]) -> tuple[str, str, str]:
     elif kind == "AWSAccount":
         name = uid.get("accountId") or uid.get("principalId") or ""
     elif kind == "FederatedUser":
-        name = tail.split("/", 1)[-1] if tail.startswith("federated-user/") else (uid.get("principalId") or "")
+        name = (
+            tail.split("/", 1)[-1] if tail.startswith("federated-user/") else (uid.get("principalId") or "")
+        )
     elif kind == "IdentityCenterUser":
         obo = uid.get("onBehalfOf") if isinstance(uid.get("onBehalfOf"), Mapping) else {}
         name = uid.get("userName") or obo.get("userId") or uid.get("principalId") or ""
@@ -328,11 +372,23 @@ def parse_event(item: Mapping[str, Any]) -> TrailEvent:
         with contextlib.suppress(Exception):
             env = _envelope(item if isinstance(item, Mapping) else {})
         return TrailEvent(
-            event_id=env.get("event_id", ""), time=env.get("time"), name=env.get("name", "?"),
-            source=env.get("source", ""), source_identity=None, identity_origin="", identity_type="",
-            principal=env.get("username", ""), principal_arn="", username=env.get("username", ""),
-            resource="", resources=env.get("resources", ()), source_ip="", error_code="", error_message="",
-            read_only=env.get("read_only"), problem=_cell(f"could not read this event: {type(exc).__name__}: {exc}"),
+            event_id=env.get("event_id", ""),
+            time=env.get("time"),
+            name=env.get("name", "?"),
+            source=env.get("source", ""),
+            source_identity=None,
+            identity_origin="",
+            identity_type="",
+            principal=env.get("username", ""),
+            principal_arn="",
+            username=env.get("username", ""),
+            resource="",
+            resources=env.get("resources", ()),
+            source_ip="",
+            error_code="",
+            error_message="",
+            read_only=env.get("read_only"),
+            problem=_cell(f"could not read this event: {type(exc).__name__}: {exc}"),
         )
 
 
@@ -368,8 +424,11 @@ def _parse(item: Mapping[str, Any]) -> TrailEvent:
             raw_text = text[:65536] if isinstance(text, str) else text[:65536].decode("utf-8", "replace")
     else:
         size = 0
-        problems.append("no CloudTrailEvent in the lookup result" if text is None
-                        else f"CloudTrailEvent is a {type(text).__name__}, not JSON text")
+        problems.append(
+            "no CloudTrailEvent in the lookup result"
+            if text is None
+            else f"CloudTrailEvent is a {type(text).__name__}, not JSON text"
+        )
 
     if ev is not None and not isinstance(ev, Mapping):
         problems.append(f"CloudTrailEvent is a JSON {type(ev).__name__}, not an object")
@@ -384,11 +443,26 @@ def _parse(item: Mapping[str, Any]) -> TrailEvent:
             if m:
                 si, origin = _cell(m.group(1), 80) or None, "damaged"
         return TrailEvent(
-            event_id=env["event_id"], time=env["time"], name=env["name"] or "?", source=env["source"],
-            source_identity=si, identity_origin=origin, identity_type="", principal=env["username"],
-            principal_arn="", username=env["username"], resource=env["resources"][0][1] if env["resources"] else "",
-            resources=env["resources"], source_ip="", error_code="", error_message="", read_only=env["read_only"],
-            access_key_id=env["access_key_id"], problem="; ".join(problems), raw=None, raw_text=raw_text,
+            event_id=env["event_id"],
+            time=env["time"],
+            name=env["name"] or "?",
+            source=env["source"],
+            source_identity=si,
+            identity_origin=origin,
+            identity_type="",
+            principal=env["username"],
+            principal_arn="",
+            username=env["username"],
+            resource=env["resources"][0][1] if env["resources"] else "",
+            resources=env["resources"],
+            source_ip="",
+            error_code="",
+            error_message="",
+            read_only=env["read_only"],
+            access_key_id=env["access_key_id"],
+            problem="; ".join(problems),
+            raw=None,
+            raw_text=raw_text,
         )
 
     ev = dict(ev)
@@ -418,8 +492,11 @@ def _parse(item: Mapping[str, Any]) -> TrailEvent:
     if not resources:
         rs = ev.get("resources")
         if isinstance(rs, list):
-            resources = tuple((_cell(r.get("type"), 80), _cell(r.get("ARN") or r.get("arn"), 200))
-                              for r in rs if isinstance(r, Mapping))
+            resources = tuple(
+                (_cell(r.get("type"), 80), _cell(r.get("ARN") or r.get("arn"), 200))
+                for r in rs
+                if isinstance(r, Mapping)
+            )
     if not resource and resources:
         resource = resources[0][1]
 
@@ -449,7 +526,9 @@ def _parse(item: Mapping[str, Any]) -> TrailEvent:
         error_code=_cell(ev.get("errorCode"), 100),
         error_message=_cell(ev.get("errorMessage"), 500),
         read_only=read_only,
-        access_key_id=_cell(ev.get("userIdentity", {}).get("accessKeyId") if isinstance(uid, Mapping) else "", 40)
+        access_key_id=_cell(
+            ev.get("userIdentity", {}).get("accessKeyId") if isinstance(uid, Mapping) else "", 40
+        )
         or env["access_key_id"],
         region=_cell(ev.get("awsRegion"), 40),
         user_agent=_cell(ev.get("userAgent"), 200),
@@ -484,6 +563,7 @@ def _big(value: Any, budget: int = HUGE_EVENT) -> bool:
 def shrink(value: Any, *, max_str: int = 2000, max_items: int = 200, max_depth: int = 24) -> Any:
     """A copy of a JSON value fit for display: strings cleaned (newlines kept as ``\\n`` by JSON)
     and cut, long lists and objects cut with a marker, deep nesting cut."""
+
     def walk(v: Any, depth: int) -> Any:
         if depth > max_depth:
             return "… [nested too deeply]"
@@ -506,6 +586,7 @@ def shrink(value: Any, *, max_str: int = 2000, max_items: int = 200, max_depth: 
         if v is None or isinstance(v, (bool, int, float)):
             return v
         return clean(str(v))
+
     return walk(value, 0)
 
 
@@ -537,22 +618,31 @@ class TrailQuery:
     event_id: str | None = None
 
     @classmethod
-    def last(cls, window: timedelta = DEFAULT_WINDOW, *, now: datetime | None = None, **kw: Any) -> TrailQuery:
+    def last(
+        cls, window: timedelta = DEFAULT_WINDOW, *, now: datetime | None = None, **kw: Any
+    ) -> TrailQuery:
         now = now or datetime.now(UTC)
         window = min(window, RETENTION)
         return cls(start=now - window, end=now, **kw)
 
     def lookup_attribute(self) -> tuple[str, str] | None:
-        for key, value in (("EventId", self.event_id), ("EventName", self.event_name),
-                           ("ResourceName", self.resource_name), ("Username", self.username),
-                           ("EventSource", self.event_source)):
+        for key, value in (
+            ("EventId", self.event_id),
+            ("EventName", self.event_name),
+            ("ResourceName", self.resource_name),
+            ("Username", self.username),
+            ("EventSource", self.event_source),
+        ):
             if value:
                 return key, value
         return None
 
     def params(self, page_size: int = PAGE_SIZE) -> dict[str, Any]:
-        p: dict[str, Any] = {"StartTime": self.start, "EndTime": self.end,
-                             "MaxResults": max(1, min(PAGE_SIZE, page_size))}
+        p: dict[str, Any] = {
+            "StartTime": self.start,
+            "EndTime": self.end,
+            "MaxResults": max(1, min(PAGE_SIZE, page_size)),
+        }
         attr = self.lookup_attribute()
         if attr:
             p["LookupAttributes"] = [{"AttributeKey": attr[0], "AttributeValue": attr[1]}]
@@ -634,12 +724,14 @@ class ScanProgress:
         span = self.end - self.start
         if self.via != "LookupEvents":
             head = f"{self.via}: {self.status or 'starting'}"
-            parts = [head, f"{self.scanned:,} events", f"{self.matched:,} shown",
-                     f"window {fmt_span(span)}"]
+            parts = [head, f"{self.scanned:,} events", f"{self.matched:,} shown", f"window {fmt_span(span)}"]
         else:
-            parts = [f"{self.pages} page{'s' if self.pages != 1 else ''}", f"{self.scanned:,} events scanned",
-                     f"{self.matched:,} kept",
-                     f"{fmt_span(self.covered)} of {fmt_span(span)} covered ({self.fraction:.0%})"]
+            parts = [
+                f"{self.pages} page{'s' if self.pages != 1 else ''}",
+                f"{self.scanned:,} events scanned",
+                f"{self.matched:,} kept",
+                f"{fmt_span(self.covered)} of {fmt_span(span)} covered ({self.fraction:.0%})",
+            ]
         if self.error is not None:
             parts.append(f"stopped: {self.error.code}")
         elif self.cancelled:
@@ -724,8 +816,14 @@ async def scan(
 
 
 async def resource_history(
-    aws: AwsSession, name: str, *, start: datetime, end: datetime,
-    event_source: str | None = SAGEMAKER_SOURCE, fallback: bool = True, limit: int | None = None,
+    aws: AwsSession,
+    name: str,
+    *,
+    start: datetime,
+    end: datetime,
+    event_source: str | None = SAGEMAKER_SOURCE,
+    fallback: bool = True,
+    limit: int | None = None,
 ) -> AsyncIterator[tuple[list[TrailEvent], ScanProgress, str]]:
     """A resource's CloudTrail history: LookupEvents ResourceName=<name> first (exact, fast), then the
     EventSource window scanned on the client for events that name it (CloudTrail fills ``Resources``
@@ -733,7 +831,11 @@ async def resource_history(
     seen: set[str] = set()
     q1 = TrailQuery(start=start, end=end, event_source=None, resource_name=name)
     async for kept, progress in scan(aws, q1, limit=limit):
-        new = [e for e in kept if _first(e, seen) and (not event_source or not e.source or e.source == event_source)]
+        new = [
+            e
+            for e in kept
+            if _first(e, seen) and (not event_source or not e.source or e.source == event_source)
+        ]
         yield new, progress, "ResourceName"
     if not fallback:
         return
@@ -846,11 +948,16 @@ class IdentitySummary:
         return text or "none"
 
     def to_json(self) -> dict[str, Any]:
-        return {"sourceIdentity": self.identity or None, "calls": self.calls, "failed": self.failed,
-                "mutating": self.mutating, "actions": dict(self.actions.most_common()),
-                "principals": dict(self.principals.most_common()),
-                "firstSeen": self.first.isoformat() if self.first else None,
-                "lastSeen": self.last.isoformat() if self.last else None}
+        return {
+            "sourceIdentity": self.identity or None,
+            "calls": self.calls,
+            "failed": self.failed,
+            "mutating": self.mutating,
+            "actions": dict(self.actions.most_common()),
+            "principals": dict(self.principals.most_common()),
+            "firstSeen": self.first.isoformat() if self.first else None,
+            "lastSeen": self.last.isoformat() if self.last else None,
+        }
 
 
 class IdentityIndex:
@@ -869,7 +976,9 @@ class IdentityIndex:
 
     def summaries(self) -> list[IdentitySummary]:
         """Most calls first; the no-sourceIdentity group last, so it is easy to find."""
-        return sorted(self.by_identity.values(), key=lambda s: (s.identity == NO_IDENTITY, -s.calls, s.identity))
+        return sorted(
+            self.by_identity.values(), key=lambda s: (s.identity == NO_IDENTITY, -s.calls, s.identity)
+        )
 
     def __len__(self) -> int:
         return len(self.by_identity)
@@ -929,15 +1038,25 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def lake_sql(eds: str, start: datetime, end: datetime, *, source_identity: str | None = None,
-             event_source: str | None = SAGEMAKER_SOURCE, event_name: str | None = None, limit: int = 10_000) -> str:
+def lake_sql(
+    eds: str,
+    start: datetime,
+    end: datetime,
+    *,
+    source_identity: str | None = None,
+    event_source: str | None = SAGEMAKER_SOURCE,
+    event_name: str | None = None,
+    limit: int = 10_000,
+) -> str:
     """The CloudTrail Lake SQL for the sourceIdentity filter (``source_identity=""`` selects events without one)."""
     eds_id = eds.rsplit("/", 1)[-1]
     if not _EDS_RE.match(eds_id):
         raise ValueError(f"not an event data store id or ARN: {eds!r}")
     _check_identity(source_identity)
-    where = [f"eventTime >= {_sql_str(start.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'))}",
-             f"eventTime <= {_sql_str(end.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'))}"]
+    where = [
+        f"eventTime >= {_sql_str(start.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'))}",
+        f"eventTime <= {_sql_str(end.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'))}",
+    ]
     if source_identity == NO_IDENTITY:
         where.append("userIdentity.sessionContext.sourceIdentity IS NULL")
     elif source_identity:
@@ -947,14 +1066,29 @@ def lake_sql(eds: str, start: datetime, end: datetime, *, source_identity: str |
     if event_name:
         where.append(f"eventName = {_sql_str(event_name)}")
     cols = ", ".join(LAKE_COLUMNS)
-    return (f"SELECT {cols} FROM {eds_id} WHERE " + " AND ".join(where)
-            + f" ORDER BY eventTime DESC LIMIT {int(limit)}")
+    return (
+        f"SELECT {cols} FROM {eds_id} WHERE "
+        + " AND ".join(where)
+        + f" ORDER BY eventTime DESC LIMIT {int(limit)}"
+    )
 
 
 LAKE_COLUMNS = (
-    "eventID", "eventTime", "eventName", "eventSource", "userIdentity.type", "userIdentity.arn",
-    "userIdentity.principalId", "userIdentity.sessionContext.sourceIdentity", "sourceIPAddress",
-    "errorCode", "errorMessage", "readOnly", "awsRegion", "userAgent", "requestParameters",
+    "eventID",
+    "eventTime",
+    "eventName",
+    "eventSource",
+    "userIdentity.type",
+    "userIdentity.arn",
+    "userIdentity.principalId",
+    "userIdentity.sessionContext.sourceIdentity",
+    "sourceIPAddress",
+    "errorCode",
+    "errorMessage",
+    "readOnly",
+    "awsRegion",
+    "userAgent",
+    "requestParameters",
 )
 
 
@@ -977,13 +1111,21 @@ def from_lake_row(row: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> Trail
             return None
 
         record: dict[str, Any] = {
-            "eventID": get("eventID"), "eventTime": get("eventTime"), "eventName": get("eventName"),
-            "eventSource": get("eventSource"), "sourceIPAddress": get("sourceIPAddress"),
-            "errorCode": get("errorCode"), "errorMessage": get("errorMessage"),
-            "awsRegion": get("awsRegion"), "userAgent": get("userAgent"),
+            "eventID": get("eventID"),
+            "eventTime": get("eventTime"),
+            "eventName": get("eventName"),
+            "eventSource": get("eventSource"),
+            "sourceIPAddress": get("sourceIPAddress"),
+            "errorCode": get("errorCode"),
+            "errorMessage": get("errorMessage"),
+            "awsRegion": get("awsRegion"),
+            "userAgent": get("userAgent"),
             "readOnly": get("readOnly"),
-            "userIdentity": {"type": get("userIdentity.type", "type"), "arn": get("userIdentity.arn", "arn"),
-                             "principalId": get("userIdentity.principalId", "principalId")},
+            "userIdentity": {
+                "type": get("userIdentity.type", "type"),
+                "arn": get("userIdentity.arn", "arn"),
+                "principalId": get("userIdentity.principalId", "principalId"),
+            },
         }
         si = get("userIdentity.sessionContext.sourceIdentity", "sourceIdentity")
         if si not in (None, ""):
@@ -997,10 +1139,24 @@ def from_lake_row(row: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> Trail
         return parse_record(record)
     except Exception as exc:  # pragma: no cover - parse_record never raises; belt and braces
         return TrailEvent(
-            event_id="", time=None, name="?", source="", source_identity=None, identity_origin="",
-            identity_type="", principal="", principal_arn="", username="", resource="", resources=(),
-            source_ip="", error_code="", error_message="", read_only=None,
-            problem=_cell(f"could not read this Lake row: {exc}"))
+            event_id="",
+            time=None,
+            name="?",
+            source="",
+            source_identity=None,
+            identity_origin="",
+            identity_type="",
+            principal="",
+            principal_arn="",
+            username="",
+            resource="",
+            resources=(),
+            source_ip="",
+            error_code="",
+            error_message="",
+            read_only=None,
+            problem=_cell(f"could not read this Lake row: {exc}"),
+        )
 
 
 def _lake_map(text: str) -> dict[str, str]:
@@ -1029,21 +1185,41 @@ class QueryStatus:
 
 
 async def lake_events(
-    aws: AwsSession, eds: str, start: datetime, end: datetime, *, source_identity: str | None = None,
-    event_source: str | None = SAGEMAKER_SOURCE, event_name: str | None = None, limit: int = 10_000,
-    poll: float = 1.0, max_wait: float = 600.0, on_status: Callable[[QueryStatus], None] | None = None,
+    aws: AwsSession,
+    eds: str,
+    start: datetime,
+    end: datetime,
+    *,
+    source_identity: str | None = None,
+    event_source: str | None = SAGEMAKER_SOURCE,
+    event_name: str | None = None,
+    limit: int = 10_000,
+    poll: float = 1.0,
+    max_wait: float = 600.0,
+    on_status: Callable[[QueryStatus], None] | None = None,
 ) -> list[TrailEvent]:
     """Run the sourceIdentity filter in a CloudTrail Lake event data store: StartQuery, poll
     GetQueryResults until FINISHED, then read every result page. Raises :class:`QueryFailed` for
     FAILED, CANCELLED and TIMED_OUT, with CloudTrail's error message."""
-    sql = lake_sql(eds, start, end, source_identity=source_identity, event_source=event_source,
-                   event_name=event_name, limit=limit)
+    sql = lake_sql(
+        eds,
+        start,
+        end,
+        source_identity=source_identity,
+        event_source=event_source,
+        event_name=event_name,
+        limit=limit,
+    )
     st = QueryStatus(via="CloudTrail Lake")
     started = await aws.call("cloudtrail", "start_query", QueryStatement=sql)
     st.query_id = str(started.get("QueryId") or "")
     if not st.query_id:
-        raise QueryFailed("QueryFailed", "CloudTrail Lake returned no query id", operation="StartQuery",
-                          service="cloudtrail")
+        raise QueryFailed(
+            "QueryFailed",
+            "CloudTrail Lake returned no query id",
+            operation="StartQuery",
+            service="cloudtrail",
+        )
     loop = asyncio.get_running_loop()
     deadline = loop.time() + max_wait
     events: list[TrailEvent] = []
@@ -1057,14 +1233,22 @@ async def lake_events(
         st.total = int(stats.get("TotalResultsCount") or 0)
         if st.status in ("FAILED", "CANCELLED", "TIMED_OUT"):
             msg = clean(page.get("ErrorMessage") or f"the query ended {st.status}")
-            raise QueryFailed(f"Query{st.status.title().replace('_', '')}", msg, operation="GetQueryResults",
-                              service="cloudtrail")
+            raise QueryFailed(
+                f"Query{st.status.title().replace('_', '')}",
+                msg,
+                operation="GetQueryResults",
+                service="cloudtrail",
+            )
         if st.status != "FINISHED":
             if on_status:
                 on_status(st)
             if loop.time() > deadline:
-                raise QueryFailed("QueryTimedOut", f"no result after {max_wait:.0f}s (query {st.query_id})",
-                                  operation="GetQueryResults", service="cloudtrail")
+                raise QueryFailed(
+                    "QueryTimedOut",
+                    f"no result after {max_wait:.0f}s (query {st.query_id})",
+                    operation="GetQueryResults",
+                    service="cloudtrail",
+                )
             await asyncio.sleep(poll)
             continue
         for row in page.get("QueryResultRows") or ():
@@ -1080,8 +1264,13 @@ async def lake_events(
         params = {"QueryId": st.query_id, "NextToken": token}
 
 
-def insights_query(*, source_identity: str | None = None, event_source: str | None = SAGEMAKER_SOURCE,
-                   event_name: str | None = None, limit: int = 10_000) -> str:
+def insights_query(
+    *,
+    source_identity: str | None = None,
+    event_source: str | None = SAGEMAKER_SOURCE,
+    event_name: str | None = None,
+    limit: int = 10_000,
+) -> str:
     """The Logs Insights query for the sourceIdentity filter over a group that receives the trail."""
     _check_identity(source_identity)
     parts = ["fields @timestamp, @message"]
@@ -1101,19 +1290,36 @@ def insights_query(*, source_identity: str | None = None, event_source: str | No
 
 
 async def insights_events(
-    aws: AwsSession, log_group: str, start: datetime, end: datetime, *, source_identity: str | None = None,
-    event_source: str | None = SAGEMAKER_SOURCE, event_name: str | None = None, limit: int = 10_000,
-    poll: float = 1.0, max_wait: float = 900.0, on_status: Callable[[QueryStatus], None] | None = None,
+    aws: AwsSession,
+    log_group: str,
+    start: datetime,
+    end: datetime,
+    *,
+    source_identity: str | None = None,
+    event_source: str | None = SAGEMAKER_SOURCE,
+    event_name: str | None = None,
+    limit: int = 10_000,
+    poll: float = 1.0,
+    max_wait: float = 900.0,
+    on_status: Callable[[QueryStatus], None] | None = None,
 ) -> list[TrailEvent]:
     """Run the sourceIdentity filter with Logs Insights over a log group that receives the trail
     (each log event is one CloudTrail record): StartQuery, poll GetQueryResults until Complete,
     parse each ``@message``. The filter is applied again on the client, exactly (so a partial or
     lax server, like the sandbox's, still shows the right rows). Cancelling stops the query."""
-    q = insights_query(source_identity=source_identity, event_source=event_source, event_name=event_name,
-                       limit=limit)
+    q = insights_query(
+        source_identity=source_identity, event_source=event_source, event_name=event_name, limit=limit
+    )
     st = QueryStatus(via="Logs Insights")
-    started = await aws.call("logs", "start_query", logGroupName=log_group, startTime=int(start.timestamp()),
-                             endTime=int(end.timestamp()) + 1, queryString=q, limit=limit)
+    started = await aws.call(
+        "logs",
+        "start_query",
+        logGroupName=log_group,
+        startTime=int(start.timestamp()),
+        endTime=int(end.timestamp()) + 1,
+        queryString=q,
+        limit=limit,
+    )
     st.query_id = str(started.get("queryId") or "")
     loop = asyncio.get_running_loop()
     deadline = loop.time() + max_wait
@@ -1125,15 +1331,23 @@ async def insights_events(
             stats = page.get("statistics") or {}
             st.scanned = int(stats.get("recordsScanned") or 0)
             if st.status in ("Failed", "Cancelled", "Timeout", "Unknown"):
-                raise QueryFailed(f"Query{st.status}", f"the Logs Insights query ended {st.status} "
-                                  f"(query {st.query_id})", operation="GetQueryResults", service="logs")
+                raise QueryFailed(
+                    f"Query{st.status}",
+                    f"the Logs Insights query ended {st.status} (query {st.query_id})",
+                    operation="GetQueryResults",
+                    service="logs",
+                )
             if st.status == "Complete":
                 break
             if on_status:
                 on_status(st)
             if loop.time() > deadline:
-                raise QueryFailed("QueryTimedOut", f"no result after {max_wait:.0f}s (query {st.query_id})",
-                                  operation="GetQueryResults", service="logs")
+                raise QueryFailed(
+                    "QueryTimedOut",
+                    f"no result after {max_wait:.0f}s (query {st.query_id})",
+                    operation="GetQueryResults",
+                    service="logs",
+                )
             await asyncio.sleep(poll)
     except asyncio.CancelledError:
         with contextlib.suppress(Exception, asyncio.CancelledError):
@@ -1155,8 +1369,14 @@ async def insights_events(
     return events
 
 
-def _server_match(ev: TrailEvent, source_identity: str | None, event_source: str | None,
-                  event_name: str | None, start: datetime, end: datetime) -> bool:
+def _server_match(
+    ev: TrailEvent,
+    source_identity: str | None,
+    event_source: str | None,
+    event_name: str | None,
+    start: datetime,
+    end: datetime,
+) -> bool:
     if source_identity is not None and ev.identity_key != source_identity:
         return False
     if event_source and ev.source and ev.source != event_source:
@@ -1167,8 +1387,13 @@ def _server_match(ev: TrailEvent, source_identity: str | None, event_source: str
 
 
 # ---------------------------------------------------------------------------------------------- per resource
-_LIFECYCLE_VERBS = {"Create": "created", "Update": "updated", "Stop": "stopped", "Delete": "deleted",
-                    "Start": "started"}
+_LIFECYCLE_VERBS = {
+    "Create": "created",
+    "Update": "updated",
+    "Stop": "stopped",
+    "Delete": "deleted",
+    "Start": "started",
+}
 
 
 def lifecycle(events: Iterable[TrailEvent]) -> list[tuple[str, TrailEvent]]:

@@ -25,21 +25,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", metavar="KIND", help="endpoint, training, processing or transform")
     parser.add_argument("name", metavar="NAME", help="the resource's name")
     parser.add_argument("-f", "--follow", action="store_true", help="keep printing new lines (Ctrl-C ends)")
-    parser.add_argument("--since", metavar="WHEN",
-                        help="5m, 1h, 2d, a date/time (UTC), or 'start' (default: a job's whole log, "
-                        "an endpoint's last hour)")
+    parser.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="5m, 1h, 2d, a date/time (UTC), or 'start' (default: a job's whole log, "
+        "an endpoint's last hour)",
+    )
     parser.add_argument("--until", metavar="WHEN", help="stop at this time (not with --follow)")
-    parser.add_argument("--filter", dest="pattern", metavar="PATTERN",
-                        help="a CloudWatch filter pattern, applied by the service")
-    parser.add_argument("--source", action="append", metavar="LABEL",
-                        help="only these sources (algo-2, AllTraffic/i-0abc...); repeat or separate with commas")
+    parser.add_argument(
+        "--filter",
+        dest="pattern",
+        metavar="PATTERN",
+        help="a CloudWatch filter pattern, applied by the service",
+    )
+    parser.add_argument(
+        "--source",
+        action="append",
+        metavar="LABEL",
+        help="only these sources (algo-2, AllTraffic/i-0abc...); repeat or separate with commas",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per event")
-    parser.add_argument("--timestamps", choices=("utc", "local", "none"), default="utc",
-                        help="timestamp column (default utc)")
+    parser.add_argument(
+        "--timestamps", choices=("utc", "local", "none"), default="utc", help="timestamp column (default utc)"
+    )
     parser.add_argument("--no-labels", action="store_true", help="leave out the source label")
     parser.add_argument("--show-ping", action="store_true", help="keep endpoint /ping health-check lines")
-    parser.add_argument("--live-tail", choices=("auto", "on", "off"), default="auto",
-                        help="follow with StartLiveTail (auto: on real AWS, not against --endpoint-url)")
+    parser.add_argument(
+        "--live-tail",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="follow with StartLiveTail (auto: on real AWS, not against --endpoint-url)",
+    )
 
 
 class _Printer:
@@ -47,7 +63,7 @@ class _Printer:
         self.args = args
         self.width = width
         self.out = out
-        self.colour = (not args.json and out.isatty() and not os.environ.get("NO_COLOR"))
+        self.colour = not args.json and out.isatty() and not os.environ.get("NO_COLOR")
         self.palette: dict[str, str] = {}
         self._sec: dict[int, str] = {}
         self._last_sec = -1
@@ -127,13 +143,16 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     err = sys.stderr
     kind = kind_for(args.kind)
     if kind is None:
-        err.write(f"smtui logs: unknown kind {args.kind!r} (use endpoint, training, processing or transform)\n")
+        err.write(
+            f"smtui logs: unknown kind {args.kind!r} (use endpoint, training, processing or transform)\n"
+        )
         return 2
     if args.follow and args.until:
         err.write("smtui logs: --until cannot be used with --follow\n")
         return 2
-    logs = ResourceLogs(aws, kind, args.name, pattern=args.pattern,
-                        notice=lambda m: m and err.write(f"smtui logs: {m}\n"))
+    logs = ResourceLogs(
+        aws, kind, args.name, pattern=args.pattern, notice=lambda m: m and err.write(f"smtui logs: {m}\n")
+    )
     # The resource is described before anything is printed, but while its first log pages are in flight.
     describe_task: asyncio.Task[dict[str, Any]] | None = None
 
@@ -145,8 +164,10 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
             return await describe_task
         except AwsError as exc:
             if exc.is_not_found:
-                err.write(f"smtui logs: {kind.singular} {args.name!r} does not exist in "
-                          f"{aws.region or 'this region'} ({exc.one_line()})\n")
+                err.write(
+                    f"smtui logs: {kind.singular} {args.name!r} does not exist in "
+                    f"{aws.region or 'this region'} ({exc.one_line()})\n"
+                )
                 return None
             raise
 
@@ -176,13 +197,17 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     if wanted is not None:
         unknown = wanted - set(sources)
         if unknown and not args.follow:
-            err.write(f"smtui logs: no such source {', '.join(sorted(unknown))} (known: {', '.join(sources) or 'none'})\n")
+            err.write(
+                f"smtui logs: no such source {', '.join(sorted(unknown))} (known: {', '.join(sources) or 'none'})\n"
+            )
         streams = [s for s in streams if s.source in wanted]
     if not streams and not args.follow and not args.pattern:
         err.write(f"smtui logs: no log streams for {kind.singular} {args.name} in {logs.group}\n")
         return 0
 
-    printer = _Printer(args, max((len(s) for s in sources if wanted is None or s in wanted), default=6), sys.stdout)
+    printer = _Printer(
+        args, max((len(s) for s in sources if wanted is None or s in wanted), default=6), sys.stdout
+    )
     hide_ping = kind is ENDPOINT and not args.show_ping
 
     def keep(batch: list[Any]) -> list[Any]:

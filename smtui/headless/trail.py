@@ -25,37 +25,75 @@ from smtui.aws.trail import NO_IDENTITY, EventFilter, IdentityIndex, TrailEvent,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     who = parser.add_mutually_exclusive_group()
-    who.add_argument("--source-identity", metavar="ID",
-                     help="only events of this sourceIdentity (a Studio user profile name)")
-    who.add_argument("--no-source-identity", action="store_true",
-                     help="only events without a sourceIdentity (CI roles, services, shared spaces)")
-    parser.add_argument("--event-name", metavar="NAME", help="only this event (exact, e.g. CreateTrainingJob); "
-                        "looked up on the server")
-    parser.add_argument("--resource", metavar="NAME", help="only events on this resource (ResourceName lookup, "
-                        "then the EventSource window matched by name)")
-    parser.add_argument("--since", default="24h", metavar="WHEN",
-                        help="start of the window: 24h, 7d, 90d ago, or an ISO time (default 24h; CloudTrail keeps 90d)")
+    who.add_argument(
+        "--source-identity",
+        metavar="ID",
+        help="only events of this sourceIdentity (a Studio user profile name)",
+    )
+    who.add_argument(
+        "--no-source-identity",
+        action="store_true",
+        help="only events without a sourceIdentity (CI roles, services, shared spaces)",
+    )
+    parser.add_argument(
+        "--event-name",
+        metavar="NAME",
+        help="only this event (exact, e.g. CreateTrainingJob); looked up on the server",
+    )
+    parser.add_argument(
+        "--resource",
+        metavar="NAME",
+        help="only events on this resource (ResourceName lookup, "
+        "then the EventSource window matched by name)",
+    )
+    parser.add_argument(
+        "--since",
+        default="24h",
+        metavar="WHEN",
+        help="start of the window: 24h, 7d, 90d ago, or an ISO time (default 24h; CloudTrail keeps 90d)",
+    )
     parser.add_argument("--until", default="now", metavar="WHEN", help="end of the window (default now)")
-    parser.add_argument("--event-source", default=trail.SAGEMAKER_SOURCE, metavar="SOURCE",
-                        help="event source (default sagemaker.amazonaws.com; 'all' for every source)")
+    parser.add_argument(
+        "--event-source",
+        default=trail.SAGEMAKER_SOURCE,
+        metavar="SOURCE",
+        help="event source (default sagemaker.amazonaws.com; 'all' for every source)",
+    )
     parser.add_argument("--mutating", action="store_true", help="only calls that change something")
     parser.add_argument("--failed", action="store_true", help="only calls that failed")
     parser.add_argument("--grep", metavar="TEXT", help="only events whose fields contain TEXT")
-    parser.add_argument("--summary", action="store_true",
-                        help="print the per-sourceIdentity summary instead of the events")
+    parser.add_argument(
+        "--summary", action="store_true", help="print the per-sourceIdentity summary instead of the events"
+    )
     parser.add_argument("--limit", type=int, metavar="N", help="stop after scanning N events")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
-    parser.add_argument("--trail-lake", metavar="EDS_ID", default=argparse.SUPPRESS,
-                        help="run the sourceIdentity filter in this CloudTrail Lake event data store")
-    parser.add_argument("--trail-log-group", metavar="NAME", default=argparse.SUPPRESS,
-                        help="run the sourceIdentity filter with Logs Insights on this log group (it receives the trail)")
+    parser.add_argument(
+        "--trail-lake",
+        metavar="EDS_ID",
+        default=argparse.SUPPRESS,
+        help="run the sourceIdentity filter in this CloudTrail Lake event data store",
+    )
+    parser.add_argument(
+        "--trail-log-group",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="run the sourceIdentity filter with Logs Insights on this log group (it receives the trail)",
+    )
 
 
 def format_line(ev: TrailEvent) -> str:
     """A tab-separated line: time, event, sourceIdentity, principal, resource, source IP, error, r/w, note."""
     rw = "?" if ev.read_only is None else ("read" if ev.read_only else "write")
-    fields = [ev.time.isoformat() if ev.time else "?", ev.name, ev.source_identity or "-", ev.principal_label,
-              ev.resource or "-", ev.source_ip or "-", ev.error_code or "-", rw]
+    fields = [
+        ev.time.isoformat() if ev.time else "?",
+        ev.name,
+        ev.source_identity or "-",
+        ev.principal_label,
+        ev.resource or "-",
+        ev.source_ip or "-",
+        ev.error_code or "-",
+        rw,
+    ]
     if ev.problem:
         fields.append(f"[{ev.problem}]")
     return "\t".join(fields)
@@ -69,13 +107,16 @@ def _summary_lines(index: IdentityIndex, as_json: bool) -> list[str]:
         else:
             first = s.first.isoformat() if s.first else "?"
             last = s.last.isoformat() if s.last else "?"
-            out.append(f"{s.label}\tcalls={s.calls}\tmutating={s.mutating}\tfailed={s.failed}\t"
-                       f"first={first}\tlast={last}\tactions={s.actions_text(20)}")
+            out.append(
+                f"{s.label}\tcalls={s.calls}\tmutating={s.mutating}\tfailed={s.failed}\t"
+                f"first={first}\tlast={last}\tactions={s.actions_text(20)}"
+            )
     return out
 
 
-async def run(args: argparse.Namespace, aws: Any, settings: Any, out: TextIO | None = None,
-              err: TextIO | None = None) -> int:
+async def run(
+    args: argparse.Namespace, aws: Any, settings: Any, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     now = datetime.now(UTC)
@@ -94,8 +135,14 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any, out: TextIO | N
         err.write("smtui trail: CloudTrail event history keeps 90 days; the window is cut to 90 days\n")
     identity = NO_IDENTITY if args.no_source_identity else (args.source_identity or None)
     source = None if args.event_source in ("all", "*", "") else args.event_source
-    flt = EventFilter(identity=identity, mutating_only=args.mutating, failed_only=args.failed,
-                      text=args.grep or "", event_name=args.event_name, resource=args.resource)
+    flt = EventFilter(
+        identity=identity,
+        mutating_only=args.mutating,
+        failed_only=args.failed,
+        text=args.grep or "",
+        event_name=args.event_name,
+        resource=args.resource,
+    )
     progress_tty = err.isatty()
     index = IdentityIndex()
     printed = 0
@@ -108,7 +155,9 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any, out: TextIO | N
             index.add([ev])
             printed += 1
             if not args.summary:
-                out.write((json.dumps(ev.to_json(), ensure_ascii=False) if args.json else format_line(ev)) + "\n")
+                out.write(
+                    (json.dumps(ev.to_json(), ensure_ascii=False) if args.json else format_line(ev)) + "\n"
+                )
         out.flush()
 
     lake = getattr(args, "trail_lake", None)
@@ -123,8 +172,9 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any, out: TextIO | N
     elif args.resource:
         # two lookups (ResourceName, then the EventSource window): gathered, then printed newest first
         found: list[TrailEvent] = []
-        async for new, progress, phase in trail.resource_history(aws, args.resource, start=start, end=end,
-                                                                 event_source=source, limit=args.limit):
+        async for new, progress, phase in trail.resource_history(
+            aws, args.resource, start=start, end=end, event_source=source, limit=args.limit
+        ):
             found.extend(new)
             if progress_tty:
                 err.write(f"\r{phase}: {progress.line()}\x1b[K")

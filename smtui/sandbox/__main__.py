@@ -15,13 +15,21 @@ import threading
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m smtui.sandbox",
-                                description="A local fake AWS account for smtui, on 127.0.0.1.")
+    p = argparse.ArgumentParser(
+        prog="python -m smtui.sandbox", description="A local fake AWS account for smtui, on 127.0.0.1."
+    )
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    p.add_argument("--seed", choices=("default", "empty"), default="default",
-                   help="default: the ml-team account with jobs, endpoints, logs and CloudTrail history")
-    p.add_argument("--throttle", action="store_true",
-                   help="answer ThrottlingException above AWS's per-API quotas, as AWS does")
+    p.add_argument(
+        "--seed",
+        choices=("default", "empty"),
+        default="default",
+        help="default: the ml-team account with jobs, endpoints, logs and CloudTrail history",
+    )
+    p.add_argument(
+        "--throttle",
+        action="store_true",
+        help="answer ThrottlingException above AWS's per-API quotas, as AWS does",
+    )
     p.add_argument("--no-driver", action="store_true", help="do not move jobs along or append log lines")
     return p.parse_args(argv)
 
@@ -45,10 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         print(sb.url, flush=True)
-        print(f"use: AWS_ACCESS_KEY_ID={ADMIN_KEY} AWS_SECRET_ACCESS_KEY={ADMIN_SECRET} "
-              f"AWS_REGION={sb.region} then boto3 endpoint_url='{sb.url}', "
-              f"aws --endpoint-url {sb.url} sagemaker list-training-jobs, or smtui --endpoint-url {sb.url} "
-              "(Ctrl-C stops)", flush=True)
+        print(
+            f"use: AWS_ACCESS_KEY_ID={ADMIN_KEY} AWS_SECRET_ACCESS_KEY={ADMIN_SECRET} "
+            f"AWS_REGION={sb.region} then boto3 endpoint_url='{sb.url}', "
+            f"aws --endpoint-url {sb.url} sagemaker list-training-jobs, or smtui --endpoint-url {sb.url} "
+            "(Ctrl-C stops)",
+            flush=True,
+        )
         while not stop.wait(0.5):
             pass
     finally:

@@ -40,8 +40,9 @@ PING_EVERY = 5
 class ScenarioDriver:
     """Drives a :class:`~smtui.sandbox.scenario.ScenarioState` (by default ``sb.scenario``)."""
 
-    def __init__(self, sb: Any, state: ScenarioState | None = None, *, spawn_every: int = 90,
-                 seed: int = 7) -> None:
+    def __init__(
+        self, sb: Any, state: ScenarioState | None = None, *, spawn_every: int = 90, seed: int = 7
+    ) -> None:
         self.sb = sb
         self.state: ScenarioState | None = state if state is not None else getattr(sb, "scenario", None)
         self.spawn_every = spawn_every
@@ -65,8 +66,9 @@ class ScenarioDriver:
         if self._thread is not None:
             return self
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, args=(interval,), name="smtui-scenario-driver",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(interval,), name="smtui-scenario-driver", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -132,7 +134,9 @@ class ScenarioDriver:
         self._job_lines(run, now)
         if run.step >= run.total_steps:
             if run.kind == "training":
-                self._say(run, now, f"{_stamp(now)} sagemaker-training-toolkit INFO     Reporting training SUCCESS")
+                self._say(
+                    run, now, f"{_stamp(now)} sagemaker-training-toolkit INFO     Reporting training SUCCESS"
+                )
                 self._enter(run, "Uploading", now)
                 return False
             self._complete(run, now)
@@ -140,9 +144,11 @@ class ScenarioDriver:
         return False
 
     def _enter(self, run: Run, phase: str, now: dt.datetime) -> None:
-        messages = {"Downloading": "Downloading input data",
-                    "Training": "Training image download completed. Training in progress.",
-                    "Uploading": "Uploading generated training model"}
+        messages = {
+            "Downloading": "Downloading input data",
+            "Training": "Training image download completed. Training in progress.",
+            "Uploading": "Uploading generated training model",
+        }
         transitions = list(fsm.get_fields("training", run.name).get("SecondaryStatusTransitions") or [])
         if transitions and "EndTime" not in transitions[-1]:
             transitions[-1] = {**transitions[-1], "EndTime": now}
@@ -155,8 +161,13 @@ class ScenarioDriver:
             self._ensure_group(run.group)
             for h, stream in enumerate(run.streams, start=1):
                 self._logs.create_log_stream(logGroupName=run.group, logStreamName=stream)
-                for t, line in sc.training_banner(now - dt.timedelta(seconds=1), f"algo-{h}", len(run.hosts),
-                                                  "sagemaker_pytorch_container.training:main", "train.py"):
+                for t, line in sc.training_banner(
+                    now - dt.timedelta(seconds=1),
+                    f"algo-{h}",
+                    len(run.hosts),
+                    "sagemaker_pytorch_container.training:main",
+                    "train.py",
+                ):
                     self._pending[(run.group, stream)].append((t, line))
             self.state.streams[("training", run.name)] = list(run.streams)  # type: ignore[union-attr]
         run.phase, run.phase_ticks = phase, 0
@@ -168,20 +179,37 @@ class ScenarioDriver:
             transitions = list(fields.get("SecondaryStatusTransitions") or [])
             if transitions and "EndTime" not in transitions[-1]:
                 transitions[-1] = {**transitions[-1], "EndTime": now}
-            transitions.append({"Status": "Completed", "StartTime": now, "EndTime": now,
-                                "StatusMessage": "Training job completed"})
+            transitions.append(
+                {
+                    "Status": "Completed",
+                    "StartTime": now,
+                    "EndTime": now,
+                    "StatusMessage": "Training job completed",
+                }
+            )
             created = fields["CreationTime"].replace(tzinfo=dt.UTC)
             seconds = max(1, int((now - created).total_seconds()))
-            metric = ("train:loss", round(0.35 + self.rng.uniform(0, 0.1), 4)) if run.style == "llm" else (
-                "validation:auc", round(0.93 + self.rng.uniform(0, 0.02), 4))
-            fsm.set_status("training", run.name, "Completed", SecondaryStatus="Completed",
-                           SecondaryStatusTransitions=transitions, TrainingEndTime=now,
-                           TrainingTimeInSeconds=seconds, BillableTimeInSeconds=seconds,
-                           FinalMetricDataList=[{"MetricName": metric[0], "Value": metric[1], "Timestamp": now}])
+            metric = (
+                ("train:loss", round(0.35 + self.rng.uniform(0, 0.1), 4))
+                if run.style == "llm"
+                else ("validation:auc", round(0.93 + self.rng.uniform(0, 0.02), 4))
+            )
+            fsm.set_status(
+                "training",
+                run.name,
+                "Completed",
+                SecondaryStatus="Completed",
+                SecondaryStatusTransitions=transitions,
+                TrainingEndTime=now,
+                TrainingTimeInSeconds=seconds,
+                BillableTimeInSeconds=seconds,
+                FinalMetricDataList=[{"MetricName": metric[0], "Value": metric[1], "Timestamp": now}],
+            )
         elif run.kind == "processing":
             self._say(run, now, f"Wrote results to s3://ml-team-artifacts/eval/{run.name}/results.json")
-            fsm.set_status("processing", run.name, "Completed", ProcessingEndTime=now,
-                           ExitMessage="Completed")
+            fsm.set_status(
+                "processing", run.name, "Completed", ProcessingEndTime=now, ExitMessage="Completed"
+            )
         else:
             fsm.set_status("transform", run.name, "Completed", TransformEndTime=now)
 
@@ -194,54 +222,107 @@ class ScenarioDriver:
         if run.style == "llm":
             for h, stream in enumerate(run.streams, start=1):
                 host = f"algo-{h}"
-                line = sc.llm_step_line(run.step, run.total_steps, rng) if h == 1 else sc.llm_worker_line(
-                    host, run.step, rng)
+                line = (
+                    sc.llm_step_line(run.step, run.total_steps, rng)
+                    if h == 1
+                    else sc.llm_worker_line(host, run.step, rng)
+                )
                 self._pending[(run.group, stream)].append((now, line))
                 if h == 1 and run.step % 25 == 0:
                     self._pending[(run.group, stream)].append(
-                        (now, f"\x1b[32mINFO\x1b[0m step {run.step}/{run.total_steps} checkpoint saved to "
-                              f"/opt/ml/checkpoints/checkpoint-{run.step}"))
+                        (
+                            now,
+                            f"\x1b[32mINFO\x1b[0m step {run.step}/{run.total_steps} checkpoint saved to "
+                            f"/opt/ml/checkpoints/checkpoint-{run.step}",
+                        )
+                    )
                 if h == 1 and run.step % 40 == 0:
                     self._pending[(run.group, stream)].append((now, "Evaluating: " + sc.tqdm_line(50)))
         elif run.style == "xgb":
             self._say(run, now, sc.xgb_round_line(run.step, rng))
         elif run.style == "eval":
-            self._say(run, now, f"eval batch {run.step}/{run.total_steps} - exact_match: "
-                                f"{0.41 + 0.0004 * run.step:.4f} - rougeL: {0.37 + 0.0003 * run.step:.4f}")
+            self._say(
+                run,
+                now,
+                f"eval batch {run.step}/{run.total_steps} - exact_match: "
+                f"{0.41 + 0.0004 * run.step:.4f} - rougeL: {0.37 + 0.0003 * run.step:.4f}",
+            )
         else:  # embed (transform)
             self._say(run, now, sc.access_line(now, "/invocations", 200, rng))
             if run.step % 3 == 0 and run.data_logs:
                 self._pending[(run.group, run.data_logs[0])].append(
-                    (now, f"[sagemaker logs]: s3://ml-team-data/{run.name}/input/docs-{run.step:05d}.jsonl: "
-                          "Finished processing"))
+                    (
+                        now,
+                        f"[sagemaker logs]: s3://ml-team-data/{run.name}/input/docs-{run.step:05d}.jsonl: "
+                        "Finished processing",
+                    )
+                )
 
     def _spawn(self, now: dt.datetime) -> None:
         assert self.state is not None
         who = ("alice", "bob", "ci")[len(self.spawned) % 3]
         k = len(self.spawned) // 3
         if who == "alice":
-            name, instance, image, style, steps = f"llama3-lora-sweep-{k + 1:03d}", "ml.g5.12xlarge", "hf", "llm", 120
+            name, instance, image, style, steps = (
+                f"llama3-lora-sweep-{k + 1:03d}",
+                "ml.g5.12xlarge",
+                "hf",
+                "llm",
+                120,
+            )
         elif who == "bob":
-            name, instance, image, style, steps = f"xgb-churn-tuning-{k + 4:03d}", "ml.m5.xlarge", "xgb", "xgb", 60
+            name, instance, image, style, steps = (
+                f"xgb-churn-tuning-{k + 4:03d}",
+                "ml.m5.xlarge",
+                "xgb",
+                "xgb",
+                60,
+            )
         else:
             name = f"ci-smoke-{self.rng.getrandbits(28):07x}"
             instance, image, style, steps = "ml.m5.large", "xgb", "xgb", 30
         client = self._client(who)
         client.create_training_job(
-            TrainingJobName=name, RoleArn=sc.ROLE_ARN,
+            TrainingJobName=name,
+            RoleArn=sc.ROLE_ARN,
             HyperParameters={"epochs": "1", "seed": str(k)},
             AlgorithmSpecification={"TrainingImage": sc.IMAGES[image], "TrainingInputMode": "File"},
             OutputDataConfig={"S3OutputPath": "s3://ml-team-artifacts/models/"},
             ResourceConfig={"InstanceType": instance, "InstanceCount": 1, "VolumeSizeInGB": 50},
             StoppingCondition={"MaxRuntimeInSeconds": 7200},
-            Tags=[{"Key": "owner", "Value": who}])
-        fsm.set_status("training", name, "InProgress", SecondaryStatus="Starting", TrainingStartTime=None,
-                       FinalMetricDataList=None, ModelArtifacts=None, CreationTime=now, LastModifiedTime=now,
-                       SecondaryStatusTransitions=[{"Status": "Starting", "StartTime": now,
-                                                    "StatusMessage": "Preparing the instances for training"}])
+            Tags=[{"Key": "owner", "Value": who}],
+        )
+        fsm.set_status(
+            "training",
+            name,
+            "InProgress",
+            SecondaryStatus="Starting",
+            TrainingStartTime=None,
+            FinalMetricDataList=None,
+            ModelArtifacts=None,
+            CreationTime=now,
+            LastModifiedTime=now,
+            SecondaryStatusTransitions=[
+                {
+                    "Status": "Starting",
+                    "StartTime": now,
+                    "StatusMessage": "Preparing the instances for training",
+                }
+            ],
+        )
         self.state.runs[("training", name)] = Run(
-            "training", name, sc.TRAINING_GROUP, [], [f"{name}/algo-1"], "/aws/sagemaker/TrainingJobs", style,
-            step=0, total_steps=steps, phase="Starting", gpu=style == "llm")
+            "training",
+            name,
+            sc.TRAINING_GROUP,
+            [],
+            [f"{name}/algo-1"],
+            "/aws/sagemaker/TrainingJobs",
+            style,
+            step=0,
+            total_steps=steps,
+            phase="Starting",
+            gpu=style == "llm",
+        )
         self.spawned.append(name)
 
     def _client(self, who: str) -> Any:
@@ -260,18 +341,32 @@ class ScenarioDriver:
                 return
             variants = []
             for variant, instances in ep.variants.items():
-                variants.append({"VariantName": variant, "CurrentWeight": 1.0, "DesiredWeight": 1.0,
-                                 "CurrentInstanceCount": len(instances), "DesiredInstanceCount": len(instances)})
+                variants.append(
+                    {
+                        "VariantName": variant,
+                        "CurrentWeight": 1.0,
+                        "DesiredWeight": 1.0,
+                        "CurrentInstanceCount": len(instances),
+                        "DesiredInstanceCount": len(instances),
+                    }
+                )
                 for inst in instances:
                     stream = f"{variant}/{inst}"
                     self._ensure_group(group)
                     self._logs.create_log_stream(logGroupName=group, logStreamName=stream)
                     ep.streams[inst] = stream
                     self._pending[(group, stream)] += [
-                        (now, "Warning: TorchServe is using non-default JVM parameters: -XX:+UseContainerSupport"),
-                        (now, f"{now:%Y-%m-%dT%H:%M:%S},512 [INFO ] main org.pytorch.serve.ModelServer - "
-                              "Torch worker started."),
-                        (now, sc.access_line(now, "/ping", 200, self.rng))]
+                        (
+                            now,
+                            "Warning: TorchServe is using non-default JVM parameters: -XX:+UseContainerSupport",
+                        ),
+                        (
+                            now,
+                            f"{now:%Y-%m-%dT%H:%M:%S},512 [INFO ] main org.pytorch.serve.ModelServer - "
+                            "Torch worker started.",
+                        ),
+                        (now, sc.access_line(now, "/ping", 200, self.rng)),
+                    ]
             fsm.set_status("endpoint", ep.name, "InService", ProductionVariants=variants)
             if self.state is not None:
                 self.state.streams[("endpoint", ep.name)] = list(ep.streams.values())
@@ -290,13 +385,32 @@ class ScenarioDriver:
                 self._pending[(group, stream)].append((now, sc.access_line(now, "/invocations", code, rng)))
                 if code == 500:
                     self._pending[(group, stream)].append(
-                        (now, json.dumps({"level": "error", "latency": rng.randint(900, 3000),
-                                          "msg": "XGBoostError: feature_names mismatch"})))
+                        (
+                            now,
+                            json.dumps(
+                                {
+                                    "level": "error",
+                                    "latency": rng.randint(900, 3000),
+                                    "msg": "XGBoostError: feature_names mismatch",
+                                }
+                            ),
+                        )
+                    )
             data_log = ep.data_log_streams.get(inst)
             if data_log and self.ticks % 3 == 0:
-                self._pending[(group, data_log)].append((now, json.dumps({
-                    "level": "info", "inferenceId": f"{rng.getrandbits(64):016x}",
-                    "message": "Inference request succeeded.", "latency": rng.randint(1200, 6000)})))
+                self._pending[(group, data_log)].append(
+                    (
+                        now,
+                        json.dumps(
+                            {
+                                "level": "info",
+                                "inferenceId": f"{rng.getrandbits(64):016x}",
+                                "message": "Inference request succeeded.",
+                                "latency": rng.randint(1200, 6000),
+                            }
+                        ),
+                    )
+                )
 
     # ------------------------------------------------------------------ output
 
@@ -324,8 +438,15 @@ class ScenarioDriver:
         data: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
         def put(ns: str, name: str, dims: dict[str, str], value: float, unit: str) -> None:
-            data[ns].append({"MetricName": name, "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
-                             "Timestamp": minute, "Value": round(value, 3), "Unit": unit})
+            data[ns].append(
+                {
+                    "MetricName": name,
+                    "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+                    "Timestamp": minute,
+                    "Value": round(value, 3),
+                    "Unit": unit,
+                }
+            )
 
         for run in self.state.runs.values():
             if run.kind == "training" and run.phase != "Training":
@@ -349,13 +470,18 @@ class ScenarioDriver:
                 put("AWS/SageMaker", "OverheadLatency", dims, rng.uniform(1500, 2700), "Microseconds")
                 put("AWS/SageMaker", "Invocation4XXErrors", dims, float(rng.random() < 0.2), "None")
                 put("AWS/SageMaker", "Invocation5XXErrors", dims, float(rng.random() < 0.05), "None")
-                put("/aws/sagemaker/Endpoints", "CPUUtilization", dims, rng.uniform(25, 45) * len(instances),
-                    "Percent")
+                put(
+                    "/aws/sagemaker/Endpoints",
+                    "CPUUtilization",
+                    dims,
+                    rng.uniform(25, 45) * len(instances),
+                    "Percent",
+                )
                 put("/aws/sagemaker/Endpoints", "MemoryUtilization", dims, rng.uniform(44, 52), "Percent")
                 put("/aws/sagemaker/Endpoints", "DiskUtilization", dims, rng.uniform(21, 23), "Percent")
         for ns, items in data.items():
             for i in range(0, len(items), 1000):
-                self._cw.put_metric_data(Namespace=ns, MetricData=items[i:i + 1000])
+                self._cw.put_metric_data(Namespace=ns, MetricData=items[i : i + 1000])
 
 
 _ENDPOINT = "endpoint"

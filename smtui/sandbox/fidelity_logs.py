@@ -48,8 +48,10 @@ def find_log_group(backend: Any, log_group_id: str | None = None, log_group_name
         group = backend.groups.get(log_group_name)
     elif log_group_id:
         if not re.fullmatch(r"[\w#+=/:,.@*-]*", log_group_id):
-            raise invalid(msg="1 validation error detected: Value at 'logGroupIdentifier' failed to satisfy "
-                              "constraint: Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*")
+            raise invalid(
+                msg="1 validation error detected: Value at 'logGroupIdentifier' failed to satisfy "
+                "constraint: Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*"
+            )
         ident = log_group_id.removesuffix(":*")
         if ident.startswith("arn:"):
             group = next((g for g in backend.groups.values() if g.arn == ident), None)
@@ -62,25 +64,57 @@ def find_log_group(backend: Any, log_group_id: str | None = None, log_group_name
     return group
 
 
-def _describe_log_streams(self: Any, descending: bool, limit: int, log_group_name: str, log_group_id: str,
-                          log_stream_name_prefix: str, next_token: str | None, order_by: str) -> Any:
+def _describe_log_streams(
+    self: Any,
+    descending: bool,
+    limit: int,
+    log_group_name: str,
+    log_group_id: str,
+    log_stream_name_prefix: str,
+    next_token: str | None,
+    order_by: str,
+) -> Any:
     group = find_log_group(self, log_group_id=log_group_id, log_group_name=log_group_name)
     return ORIGINALS["LogsBackend.describe_log_streams"](
-        self, descending=descending, limit=limit, log_group_name=group.name, log_group_id=None,
-        log_stream_name_prefix=log_stream_name_prefix, next_token=next_token, order_by=order_by)
+        self,
+        descending=descending,
+        limit=limit,
+        log_group_name=group.name,
+        log_group_id=None,
+        log_stream_name_prefix=log_stream_name_prefix,
+        next_token=next_token,
+        order_by=order_by,
+    )
 
 
-def _get_log_events(self: Any, log_group_name: str, log_group_id: str, log_stream_name: str, start_time: Any,
-                    end_time: Any, limit: int, next_token: str | None, start_from_head: Any) -> Any:
+def _get_log_events(
+    self: Any,
+    log_group_name: str,
+    log_group_id: str,
+    log_stream_name: str,
+    start_time: Any,
+    end_time: Any,
+    limit: int,
+    next_token: str | None,
+    start_from_head: Any,
+) -> Any:
     group = find_log_group(self, log_group_id=log_group_id, log_group_name=log_group_name)
     return ORIGINALS["LogsBackend.get_log_events"](
-        self, log_group_name=group.name, log_group_id=None, log_stream_name=log_stream_name,
-        start_time=start_time, end_time=end_time, limit=limit, next_token=next_token,
-        start_from_head=start_from_head)
+        self,
+        log_group_name=group.name,
+        log_group_id=None,
+        log_stream_name=log_stream_name,
+        start_time=start_time,
+        end_time=end_time,
+        limit=limit,
+        next_token=next_token,
+        start_from_head=start_from_head,
+    )
 
 
-def _stream_get_log_events(self: Any, start_time: Any, end_time: Any, limit: int, next_token: str | None,
-                           start_from_head: Any) -> Any:
+def _stream_get_log_events(
+    self: Any, start_time: Any, end_time: Any, limit: int, next_token: str | None, start_from_head: Any
+) -> Any:
     """AWS: events *before* endTime. moto compares ``timestamp > end_time``, so pass ``end_time - 1``."""
     if end_time is not None and end_time != "":
         end = int(end_time) - 1
@@ -88,7 +122,9 @@ def _stream_get_log_events(self: Any, start_time: Any, end_time: Any, limit: int
             empty = f"{0:056d}"
             return [], f"b/{empty}", f"f/{empty}"
         end_time = end
-    return ORIGINALS["LogStream.get_log_events"](self, start_time, end_time, limit, next_token, start_from_head)
+    return ORIGINALS["LogStream.get_log_events"](
+        self, start_time, end_time, limit, next_token, start_from_head
+    )
 
 
 def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
@@ -96,23 +132,31 @@ def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     from smtui.sandbox.filterpattern import FilterPatternError, compile_pattern
 
     invalid, _ = _errors()
-    group = find_log_group(backend, log_group_id=params.get("logGroupIdentifier"),
-                           log_group_name=params.get("logGroupName"))
+    group = find_log_group(
+        backend, log_group_id=params.get("logGroupIdentifier"), log_group_name=params.get("logGroupName")
+    )
     names = params.get("logStreamNames")
     prefix = params.get("logStreamNamePrefix")
     if names and prefix:
         raise invalid(msg="logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")
     if names is not None and not 1 <= len(names) <= 100:
-        raise invalid(constraint="Member must have length less than or equal to 100",
-                      parameter="logStreamNames", value=names)
+        raise invalid(
+            constraint="Member must have length less than or equal to 100",
+            parameter="logStreamNames",
+            value=names,
+        )
     limit = params.get("limit")
     limit = MAX_LIMIT if limit is None else int(limit)
     if limit < 1:
-        raise invalid(constraint="Member must have value greater than or equal to 1", parameter="limit",
-                      value=limit)
+        raise invalid(
+            constraint="Member must have value greater than or equal to 1", parameter="limit", value=limit
+        )
     if limit > MAX_LIMIT:
-        raise invalid(constraint=f"Member must have value less than or equal to {MAX_LIMIT}", parameter="limit",
-                      value=limit)
+        raise invalid(
+            constraint=f"Member must have value less than or equal to {MAX_LIMIT}",
+            parameter="limit",
+            value=limit,
+        )
     try:
         match = compile_pattern(params.get("filterPattern"))
     except FilterPatternError:
@@ -159,12 +203,21 @@ def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         scanned += 1
         last = (ts, eid)
         if match(ev.message):
-            events.append({"logStreamName": sname, "timestamp": ts, "message": ev.message,
-                           "ingestionTime": ev.ingestion_time, "eventId": str(eid)})
+            events.append(
+                {
+                    "logStreamName": sname,
+                    "timestamp": ts,
+                    "message": ev.message,
+                    "ingestionTime": ev.ingestion_time,
+                    "eventId": str(eid),
+                }
+            )
     more = i < n and (end is None or index[i][0] <= end)
     result: dict[str, Any] = {
         "events": events,
-        "searchedLogStreams": [{"logStreamName": s.log_stream_name, "searchedCompletely": True} for s in streams],
+        "searchedLogStreams": [
+            {"logStreamName": s.log_stream_name, "searchedCompletely": True} for s in streams
+        ],
     }
     if more and last is not None:
         result["nextToken"] = f"f1/{last[0]}/{last[1]}"
@@ -172,8 +225,9 @@ def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
 
 
 _index_lock = threading.Lock()
-_indexes: weakref.WeakKeyDictionary[Any, tuple[tuple[tuple[str, int], ...], list[tuple[int, int, str, Any]]]] = (
-    weakref.WeakKeyDictionary())
+_indexes: weakref.WeakKeyDictionary[
+    Any, tuple[tuple[tuple[str, int], ...], list[tuple[int, int, str, Any]]]
+] = weakref.WeakKeyDictionary()
 
 
 def _index(group: Any) -> list[tuple[int, int, str, Any]]:
@@ -187,8 +241,11 @@ def _index(group: Any) -> list[tuple[int, int, str, Any]]:
         cached = _indexes.get(group)
         if cached is not None and cached[0] == version:
             return cached[1]
-    rows = [(ev.timestamp, ev.event_id, name, ev)
-            for name, stream in list(group.streams.items()) for ev in list(stream.events)]
+    rows = [
+        (ev.timestamp, ev.event_id, name, ev)
+        for name, stream in list(group.streams.items())
+        for ev in list(stream.events)
+    ]
     rows.sort(key=lambda r: (r[0], r[1]))
     with _index_lock:
         _indexes[group] = (version, rows)
@@ -201,9 +258,20 @@ def _first_after(index: list[tuple[int, int, str, Any]], key: tuple[int, int]) -
 
 
 def _response_filter_log_events(self: Any) -> str:
-    params = {k: self._get_param(k) for k in ("logGroupName", "logGroupIdentifier", "logStreamNames",
-                                              "logStreamNamePrefix", "startTime", "endTime", "filterPattern",
-                                              "nextToken", "limit")}
+    params = {
+        k: self._get_param(k)
+        for k in (
+            "logGroupName",
+            "logGroupIdentifier",
+            "logStreamNames",
+            "logStreamNamePrefix",
+            "startTime",
+            "endTime",
+            "filterPattern",
+            "nextToken",
+            "limit",
+        )
+    }
     return json.dumps(filter_log_events(self.logs_backend, params))
 
 

@@ -97,8 +97,9 @@ def _status_attr(kind: str) -> str:
     return _KINDS[kind][1]
 
 
-def set_fields(kind: str, name: str, *, account: str = ACCOUNT_ID, region: str = REGION,
-               **fields: Any) -> None:
+def set_fields(
+    kind: str, name: str, *, account: str = ACCOUNT_ID, region: str = REGION, **fields: Any
+) -> None:
     """Set Describe fields (PascalCase, as in the API) on a resource; ``None`` removes a field.
 
     Fields moto keeps as attributes (status, times, FailureReason, ...) are set on the object, so the
@@ -123,8 +124,12 @@ def set_fields(kind: str, name: str, *, account: str = ACCOUNT_ID, region: str =
 
 
 def _status_key(kind: str) -> str:
-    return {"training": "TrainingJobStatus", "processing": "ProcessingJobStatus",
-            "transform": "TransformJobStatus", "endpoint": "EndpointStatus"}[kind]
+    return {
+        "training": "TrainingJobStatus",
+        "processing": "ProcessingJobStatus",
+        "transform": "TransformJobStatus",
+        "endpoint": "EndpointStatus",
+    }[kind]
 
 
 def get_fields(kind: str, name: str, account: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
@@ -133,8 +138,9 @@ def get_fields(kind: str, name: str, account: str = ACCOUNT_ID, region: str = RE
     return _describe(kind, obj)
 
 
-def set_status(kind: str, name: str, status: str, *, account: str = ACCOUNT_ID, region: str = REGION,
-               **extra_fields: Any) -> None:
+def set_status(
+    kind: str, name: str, status: str, *, account: str = ACCOUNT_ID, region: str = REGION, **extra_fields: Any
+) -> None:
     """Set a resource's status (and any other fields), with LastModifiedTime = now unless given.
 
     Jobs: a terminal status sets the end time to now when it has none; ``InProgress`` clears it.
@@ -158,9 +164,16 @@ def delete(kind: str, name: str, account: str = ACCOUNT_ID, region: str = REGION
         _collection(kind, account, region).pop(name, None)
 
 
-def bulk_training_jobs(sb: Any, n: int, prefix: str, *, status: str = "Completed",
-                       start: dt.datetime | None = None, spacing: dt.timedelta = dt.timedelta(seconds=37),
-                       instance_type: str = "ml.m5.xlarge") -> list[str]:
+def bulk_training_jobs(
+    sb: Any,
+    n: int,
+    prefix: str,
+    *,
+    status: str = "Completed",
+    start: dt.datetime | None = None,
+    spacing: dt.timedelta = dt.timedelta(seconds=37),
+    instance_type: str = "ml.m5.xlarge",
+) -> list[str]:
     """Insert ``n`` training jobs named ``{prefix}-{i:05d}`` straight into the backend (no HTTP).
 
     For list benchmarks: 10,000 jobs take well under a second. Creation times step back from ``start``
@@ -177,18 +190,29 @@ def bulk_training_jobs(sb: Any, n: int, prefix: str, *, status: str = "Completed
         for i in range(n):
             name = f"{prefix}-{i:05d}"
             job = FakeTrainingJob(
-                account_id=ACCOUNT_ID, region_name=region, training_job_name=name,
+                account_id=ACCOUNT_ID,
+                region_name=region,
+                training_job_name=name,
                 hyper_parameters={"max_depth": "6"},
-                algorithm_specification={"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/"
-                                                          "sagemaker-xgboost:1.7-1",
-                                         "TrainingInputMode": "File"},
-                role_arn=role, input_data_config=[],
+                algorithm_specification={
+                    "TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+                    "TrainingInputMode": "File",
+                },
+                role_arn=role,
+                input_data_config=[],
                 output_data_config={"S3OutputPath": "s3://ml-team-artifacts/bulk/"},
                 resource_config={"InstanceType": instance_type, "InstanceCount": 1, "VolumeSizeInGB": 30},
-                vpc_config=None, stopping_condition={"MaxRuntimeInSeconds": 3600}, tags=[],
-                enable_network_isolation=False, enable_inter_container_traffic_encryption=False,
-                enable_managed_spot_training=False, checkpoint_config=None, debug_hook_config=None,
-                debug_rule_configurations=None, tensor_board_output_config=None, experiment_config=None,
+                vpc_config=None,
+                stopping_condition={"MaxRuntimeInSeconds": 3600},
+                tags=[],
+                enable_network_isolation=False,
+                enable_inter_container_traffic_encryption=False,
+                enable_managed_spot_training=False,
+                checkpoint_config=None,
+                debug_hook_config=None,
+                debug_rule_configurations=None,
+                tensor_board_output_config=None,
+                experiment_config=None,
             )
             created = start - spacing * i
             job.creation_time = created
@@ -229,26 +253,65 @@ def _patched_describe(kind: str, original_name: str):
 # --------------------------------------------------------------------------- List
 
 
-_DEFAULT_ORDER = {"endpoint": "Descending", "transform": "Descending",
-                  "training": "Ascending", "processing": "Ascending"}
+_DEFAULT_ORDER = {
+    "endpoint": "Descending",
+    "transform": "Descending",
+    "training": "Ascending",
+    "processing": "Ascending",
+}
 _LIST_STATUSES = {
     "training": ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting"),
     "processing": ("InProgress", "Completed", "Failed", "Stopping", "Stopped"),
     "transform": ("InProgress", "Completed", "Failed", "Stopping", "Stopped"),
-    "endpoint": ("Creating", "Updating", "SystemUpdating", "RollingBack", "InService", "OutOfService",
-                 "Deleting", "Failed", "UpdateRollbackFailed"),
+    "endpoint": (
+        "Creating",
+        "Updating",
+        "SystemUpdating",
+        "RollingBack",
+        "InService",
+        "OutOfService",
+        "Deleting",
+        "Failed",
+        "UpdateRollbackFailed",
+    ),
 }
 _SUMMARY_FIELDS = {
-    "training": ("TrainingJobName", "TrainingJobArn", "CreationTime", "TrainingEndTime", "LastModifiedTime",
-                 "TrainingJobStatus", "SecondaryStatus"),
-    "processing": ("ProcessingJobName", "ProcessingJobArn", "CreationTime", "ProcessingEndTime",
-                   "LastModifiedTime", "ProcessingJobStatus", "FailureReason", "ExitMessage"),
-    "transform": ("TransformJobName", "TransformJobArn", "CreationTime", "TransformEndTime",
-                  "LastModifiedTime", "TransformJobStatus", "FailureReason"),
+    "training": (
+        "TrainingJobName",
+        "TrainingJobArn",
+        "CreationTime",
+        "TrainingEndTime",
+        "LastModifiedTime",
+        "TrainingJobStatus",
+        "SecondaryStatus",
+    ),
+    "processing": (
+        "ProcessingJobName",
+        "ProcessingJobArn",
+        "CreationTime",
+        "ProcessingEndTime",
+        "LastModifiedTime",
+        "ProcessingJobStatus",
+        "FailureReason",
+        "ExitMessage",
+    ),
+    "transform": (
+        "TransformJobName",
+        "TransformJobArn",
+        "CreationTime",
+        "TransformEndTime",
+        "LastModifiedTime",
+        "TransformJobStatus",
+        "FailureReason",
+    ),
     "endpoint": ("EndpointName", "EndpointArn", "CreationTime", "LastModifiedTime", "EndpointStatus"),
 }
-_LIST_KEY = {"training": "TrainingJobSummaries", "processing": "ProcessingJobSummaries",
-             "transform": "TransformJobSummaries", "endpoint": "Endpoints"}
+_LIST_KEY = {
+    "training": "TrainingJobSummaries",
+    "processing": "ProcessingJobSummaries",
+    "transform": "TransformJobSummaries",
+    "endpoint": "Endpoints",
+}
 
 
 def _as_naive(value: Any) -> dt.datetime | None:
@@ -270,23 +333,32 @@ def _list(kind: str, response: Any) -> Any:
     max_results = p("MaxResults")
     max_results = int(max_results) if max_results is not None else 10
     if not 1 <= max_results <= 100:
-        errors.append(f"Value '{max_results}' at 'maxResults' failed to satisfy constraint: "
-                      "Member must have value less than or equal to 100")
+        errors.append(
+            f"Value '{max_results}' at 'maxResults' failed to satisfy constraint: "
+            "Member must have value less than or equal to 100"
+        )
     sort_by = p("SortBy") or "CreationTime"
     sort_order = p("SortOrder") or _DEFAULT_ORDER[kind]
     status_equals = p("StatusEquals")
     if sort_by not in ("Name", "CreationTime", "Status"):
-        errors.append(f"Value '{sort_by}' at 'sortBy' failed to satisfy constraint: Member must satisfy "
-                      "enum value set: [Name, CreationTime, Status]")
+        errors.append(
+            f"Value '{sort_by}' at 'sortBy' failed to satisfy constraint: Member must satisfy "
+            "enum value set: [Name, CreationTime, Status]"
+        )
     if sort_order not in ("Ascending", "Descending"):
-        errors.append(f"Value '{sort_order}' at 'sortOrder' failed to satisfy constraint: Member must "
-                      "satisfy enum value set: [Ascending, Descending]")
+        errors.append(
+            f"Value '{sort_order}' at 'sortOrder' failed to satisfy constraint: Member must "
+            "satisfy enum value set: [Ascending, Descending]"
+        )
     if status_equals is not None and status_equals not in _LIST_STATUSES[kind]:
-        errors.append(f"Value '{status_equals}' at 'statusEquals' failed to satisfy constraint: Member "
-                      f"must satisfy enum value set: [{', '.join(_LIST_STATUSES[kind])}]")
+        errors.append(
+            f"Value '{status_equals}' at 'statusEquals' failed to satisfy constraint: Member "
+            f"must satisfy enum value set: [{', '.join(_LIST_STATUSES[kind])}]"
+        )
     if errors:
-        raise AWSValidationException(f"{len(errors)} validation error{'s' if len(errors) > 1 else ''} "
-                                     f"detected: {'; '.join(errors)}")
+        raise AWSValidationException(
+            f"{len(errors)} validation error{'s' if len(errors) > 1 else ''} detected: {'; '.join(errors)}"
+        )
     token = p("NextToken")
     start = 0
     if token:
@@ -296,8 +368,15 @@ def _list(kind: str, response: Any) -> Any:
         start = int(m.group(1))
 
     name_contains = p("NameContains")
-    bounds = {k: _as_naive(p(k)) for k in ("CreationTimeAfter", "CreationTimeBefore",
-                                              "LastModifiedTimeAfter", "LastModifiedTimeBefore")}
+    bounds = {
+        k: _as_naive(p(k))
+        for k in (
+            "CreationTimeAfter",
+            "CreationTimeBefore",
+            "LastModifiedTimeAfter",
+            "LastModifiedTimeBefore",
+        )
+    }
     _coll_attr, status_attr, name_attr = _KINDS[kind]
     with _lock:
         objs = list(getattr(response.sagemaker_backend, _coll_attr).values())
@@ -326,7 +405,7 @@ def _list(kind: str, response: Any) -> Any:
     else:
         key = lambda o: o.creation_time  # noqa: E731
     rows.sort(key=key, reverse=sort_order == "Descending")
-    page = rows[start:start + max_results]
+    page = rows[start : start + max_results]
     next_token = f"smtui-{start + max_results}" if start + max_results < len(rows) else None
     if status_equals and kind == "training":
         page = [o for o in page if getattr(o, status_attr) == status_equals]
@@ -380,14 +459,20 @@ def _create_user_profile(self: Any) -> Any:
         raise ValidationError(message=f"Could not find domain '{domain_id}'.")
     profiles = _profiles(self)
     if (domain_id, name) in profiles:
-        raise ResourceInUseException(message=f"Resource Already Exists: UserProfile with name {name} "
-                                             "already exists. Choose a different name.")
+        raise ResourceInUseException(
+            message=f"Resource Already Exists: UserProfile with name {name} "
+            "already exists. Choose a different name."
+        )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:user-profile/{domain_id}/{name}"
     profiles[(domain_id, name)] = {
-        "DomainId": domain_id, "UserProfileArn": arn, "UserProfileName": name,
-        "HomeEfsFileSystemUid": str(200000 + len(profiles) + 1), "Status": "InService",
-        "LastModifiedTime": now, "CreationTime": now,
+        "DomainId": domain_id,
+        "UserProfileArn": arn,
+        "UserProfileName": name,
+        "HomeEfsFileSystemUid": str(200000 + len(profiles) + 1),
+        "Status": "InService",
+        "LastModifiedTime": now,
+        "CreationTime": now,
         "UserSettings": self._get_param("UserSettings") or {},
         "SingleSignOnUserIdentifier": self._get_param("SingleSignOnUserIdentifier"),
         "SingleSignOnUserValue": self._get_param("SingleSignOnUserValue"),
@@ -411,8 +496,11 @@ def _list_user_profiles(self: Any) -> Any:
 
     domain = self._get_param("DomainIdEquals")
     contains = self._get_param("UserProfileNameContains")
-    rows = [p for (d, n), p in sorted(_profiles(self).items())
-            if (not domain or d == domain) and (not contains or contains in n)]
+    rows = [
+        p
+        for (d, n), p in sorted(_profiles(self).items())
+        if (not domain or d == domain) and (not contains or contains in n)
+    ]
     fields = ("DomainId", "UserProfileName", "Status", "CreationTime", "LastModifiedTime")
     return ActionResult({"UserProfiles": [{f: p[f] for f in fields} for p in rows]})
 
@@ -445,12 +533,20 @@ def apply() -> None:
     from moto.sagemaker.models import SageMakerModelBackend
     from moto.sagemaker.responses import SageMakerResponse
 
-    for kind, op in (("training", "describe_training_job"), ("processing", "describe_processing_job"),
-                     ("transform", "describe_transform_job"), ("endpoint", "describe_endpoint")):
+    for kind, op in (
+        ("training", "describe_training_job"),
+        ("processing", "describe_processing_job"),
+        ("transform", "describe_transform_job"),
+        ("endpoint", "describe_endpoint"),
+    ):
         ORIGINALS[op] = getattr(SageMakerModelBackend, op)
         setattr(SageMakerModelBackend, op, _patched_describe(kind, op))
-    for kind, op in (("training", "list_training_jobs"), ("processing", "list_processing_jobs"),
-                     ("transform", "list_transform_jobs"), ("endpoint", "list_endpoints")):
+    for kind, op in (
+        ("training", "list_training_jobs"),
+        ("processing", "list_processing_jobs"),
+        ("transform", "list_transform_jobs"),
+        ("endpoint", "list_endpoints"),
+    ):
         ORIGINALS["response." + op] = getattr(SageMakerResponse, op)
 
         def lister(self: Any, _kind: str = kind) -> Any:
@@ -479,5 +575,14 @@ def apply() -> None:
     _applied = True
 
 
-__all__ = ["apply", "backend", "bulk_training_jobs", "delete", "get", "get_fields", "rekey_domain",
-           "set_fields", "set_status"]
+__all__ = [
+    "apply",
+    "backend",
+    "bulk_training_jobs",
+    "delete",
+    "get",
+    "get_fields",
+    "rekey_domain",
+    "set_fields",
+    "set_status",
+]

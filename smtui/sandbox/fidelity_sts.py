@@ -26,7 +26,9 @@ _applied = False
 
 def validate(value: str) -> str | None:
     """AWS's complaint about a SourceIdentity value, or None when it is valid."""
-    prefix = f"1 validation error detected: Value '{value}' at 'sourceIdentity' failed to satisfy constraint: "
+    prefix = (
+        f"1 validation error detected: Value '{value}' at 'sourceIdentity' failed to satisfy constraint: "
+    )
     if len(value) < 2:
         return prefix + "Member must have length greater than or equal to 2"
     if len(value) > 64:
@@ -63,11 +65,14 @@ def assume_role(self: Any) -> Any:
         inherited = recorder.identity(_caller_key(self.headers)).source_identity
     if inherited and requested and requested != inherited:
         # answered directly: AccessDenied is not an error shape of the STS model, which moto would warn about
-        message = escape(f"The source identity of this session is '{inherited}' and cannot be changed "
-                         f"to '{requested}'.")
-        body = ('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
-                f"<Code>AccessDenied</Code><Message>{message}</Message></Error><RequestId></RequestId>"
-                "</ErrorResponse>")
+        message = escape(
+            f"The source identity of this session is '{inherited}' and cannot be changed to '{requested}'."
+        )
+        body = (
+            '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+            f"<Code>AccessDenied</Code><Message>{message}</Message></Error><RequestId></RequestId>"
+            "</ErrorResponse>"
+        )
         return body, {"status": 403, "Content-Type": "text/xml"}
     result = _original(self)
     source_identity = inherited or requested

@@ -24,8 +24,16 @@ from typing import Any
 
 from moto.core.exceptions import ServiceException
 
-LOOKUP_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName",
-               "EventSource", "AccessKeyId")
+LOOKUP_KEYS = (
+    "EventId",
+    "EventName",
+    "ReadOnly",
+    "Username",
+    "ResourceType",
+    "ResourceName",
+    "EventSource",
+    "AccessKeyId",
+)
 MAX_RESULTS = 50
 
 _original: Any = None
@@ -62,7 +70,9 @@ def _resources(record: dict[str, Any]) -> list[dict[str, str]]:
     if isinstance(resources, list):
         for r in resources:
             if isinstance(r, dict) and (r.get("type") or r.get("ARN")):
-                found.append({"ResourceType": str(r.get("type") or ""), "ResourceName": str(r.get("ARN") or "")})
+                found.append(
+                    {"ResourceType": str(r.get("type") or ""), "ResourceName": str(r.get("ARN") or "")}
+                )
     return found
 
 
@@ -90,7 +100,11 @@ def _matches(record: dict[str, Any], key: str, value: str) -> bool:
 def _event(ts: float, record: dict[str, Any], raw: str | None) -> dict[str, Any]:
     """One LookupEvents ``Event`` from a record (robust to records injected with odd values)."""
     event: dict[str, Any] = {}
-    for out_key, in_key in (("EventId", "eventID"), ("EventName", "eventName"), ("EventSource", "eventSource")):
+    for out_key, in_key in (
+        ("EventId", "eventID"),
+        ("EventName", "eventName"),
+        ("EventSource", "eventSource"),
+    ):
         value = record.get(in_key)
         if value is not None:
             event[out_key] = str(value)
@@ -143,8 +157,10 @@ def _untoken(token: Any, fingerprint: str) -> tuple[float, int]:
     except Exception:
         ok = False
     if not ok:
-        raise _error("InvalidNextTokenException",
-                     "Invalid NextToken: it must be used with the same parameters as the call that returned it.")
+        raise _error(
+            "InvalidNextTokenException",
+            "Invalid NextToken: it must be used with the same parameters as the call that returned it.",
+        )
     return cursor
 
 
@@ -156,15 +172,19 @@ def lookup(recorder: Any, params: dict[str, Any], now: float | None = None) -> d
     if not isinstance(attributes, list):
         raise _error("InvalidLookupAttributesException", "LookupAttributes must be a list.")
     if len(attributes) > 1:
-        raise _error("InvalidLookupAttributesException",
-                     "You can specify only one lookup attribute: more than one was given.")
+        raise _error(
+            "InvalidLookupAttributesException",
+            "You can specify only one lookup attribute: more than one was given.",
+        )
     key = value = None
     if attributes:
         attr = attributes[0] if isinstance(attributes[0], dict) else {}
         key, value = attr.get("AttributeKey"), attr.get("AttributeValue")
         if key not in LOOKUP_KEYS:
-            raise _error("InvalidLookupAttributesException",
-                         f"Invalid attribute key {key!r}: use one of {', '.join(LOOKUP_KEYS)}.")
+            raise _error(
+                "InvalidLookupAttributesException",
+                f"Invalid attribute key {key!r}: use one of {', '.join(LOOKUP_KEYS)}.",
+            )
         if not isinstance(value, str) or not value:
             raise _error("InvalidLookupAttributesException", "AttributeValue must not be empty.")
         if key == "ReadOnly" and value not in ("true", "false"):

@@ -182,8 +182,9 @@ def _contains(term: str) -> Matcher:
 def _glob(value: str) -> Callable[[str], bool]:
     if "*" not in value:
         return lambda s: s == value
-    rx = re.compile("".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", value)),
-                    re.DOTALL)
+    rx = re.compile(
+        "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", value)), re.DOTALL
+    )
     return lambda s: rx.fullmatch(s) is not None
 
 
@@ -245,7 +246,8 @@ def _comparison(op: str, kind: str, raw: Any, budget: _RegexBudget) -> Callable[
 # --------------------------------------------------------------------------- JSON
 
 
-_JSON_TOKEN = re.compile(r"""
+_JSON_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<op>&&|\|\||!=|<=|>=|=|<|>)
   | (?P<paren>[()])
@@ -253,7 +255,9 @@ _JSON_TOKEN = re.compile(r"""
   | (?P<string>")
   | (?P<regex>%)
   | (?P<word>[^\s()&|=<>!"%]+)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 def _tokenize_json(body: str) -> list[tuple[str, Any]]:
@@ -446,7 +450,9 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
-_COND = re.compile(r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)\s*(?P<op>!=|<=|>=|=|<|>)\s*(?P<value>.+?)\s*$", re.DOTALL)
+_COND = re.compile(
+    r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)\s*(?P<op>!=|<=|>=|=|<|>)\s*(?P<value>.+?)\s*$", re.DOTALL
+)
 
 
 def _parse_condition(text: str, budget: _RegexBudget) -> tuple[str, Callable[[Any], bool]]:
@@ -495,7 +501,8 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         tests = [[(n, t) for n, t in ands if t is not None] for ands in ors]
         if any(tests):
             conditions.append(
-                lambda fields, _t=tests: any(all(t(fields.get(n, _MISSING)) for n, t in ands) for ands in _t))
+                lambda fields, _t=tests: any(all(t(fields.get(n, _MISSING)) for n, t in ands) for ands in _t)
+            )
     fixed = [n for n in names if n is not None]
     has_ellipsis = len(fixed) != len(names)
 
@@ -517,15 +524,15 @@ def _bind_with_ellipses(names: list[str | None], values: list[str]) -> dict[str,
         return None
     first = names.index(None)
     last = len(names) - 1 - names[::-1].index(None)
-    head, tail = names[:first], names[last + 1:]
+    head, tail = names[:first], names[last + 1 :]
     out: dict[str, str] = {}
     for n, v in zip(head, values, strict=False):
         out[n] = v  # type: ignore[index]
     if tail:
-        for n, v in zip(tail, values[len(values) - len(tail):], strict=True):
+        for n, v in zip(tail, values[len(values) - len(tail) :], strict=True):
             out[n] = v  # type: ignore[index]
-    middle = [n for n in names[first:last + 1] if n is not None]
-    pool = values[len(head):len(values) - len(tail)]
+    middle = [n for n in names[first : last + 1] if n is not None]
+    pool = values[len(head) : len(values) - len(tail)]
     if len(middle) > len(pool):
         return None
     for n, v in zip(middle, pool, strict=False):
@@ -545,13 +552,13 @@ def _split_fields(message: str) -> list[str]:
             j = message.find('"', i + 1)
             if j < 0:
                 j = n
-            out.append(message[i + 1:j])
+            out.append(message[i + 1 : j])
             i = j + 1
         elif c == "[":
             j = message.find("]", i + 1)
             if j < 0:
                 j = n
-            out.append(message[i + 1:j])
+            out.append(message[i + 1 : j])
             i = j + 1
         else:
             j = i

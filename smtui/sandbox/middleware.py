@@ -152,8 +152,16 @@ class SandboxMiddleware:
     ``requests`` (the bounded request log), ``recorder`` (of the sandbox's region; calls signed for
     another region are recorded in that region's recorder), and the ``throttle`` and ``iam`` switches."""
 
-    def __init__(self, app: Callable[..., Any], *, recorder: Recorder, requests: deque[RequestRecord],
-                 region: str, account_id: str, throttle: bool = False) -> None:
+    def __init__(
+        self,
+        app: Callable[..., Any],
+        *,
+        recorder: Recorder,
+        requests: deque[RequestRecord],
+        region: str,
+        account_id: str,
+        throttle: bool = False,
+    ) -> None:
         self.app = app
         self.recorder = recorder
         self.requests = requests
@@ -196,24 +204,39 @@ class SandboxMiddleware:
             operation = form.get("Action", "")
 
         if self.expired and key and ("*" in self.expired or key in self.expired):
-            self.requests.append(RequestRecord(wall, service, operation, key, 400, EXPIRED_CODE.get(
-                service, "ExpiredTokenException"), ip, now))
+            self.requests.append(
+                RequestRecord(
+                    wall,
+                    service,
+                    operation,
+                    key,
+                    400,
+                    EXPIRED_CODE.get(service, "ExpiredTokenException"),
+                    ip,
+                    now,
+                )
+            )
             return _expired_error(environ, start_response, service, str(uuid.uuid4()))
 
         if self.throttle:
             admitted, now = self._admit(region, service, operation)
             if not admitted:
                 self.requests.append(
-                    RequestRecord(wall, service, operation, key, 400, "ThrottlingException", ip, now))
-                return _json_error(start_response, "ThrottlingException", "message", "Rate exceeded",
-                                   str(uuid.uuid4()))
+                    RequestRecord(wall, service, operation, key, 400, "ThrottlingException", ip, now)
+                )
+                return _json_error(
+                    start_response, "ThrottlingException", "message", "Rate exceeded", str(uuid.uuid4())
+                )
 
         record = service == "sagemaker" or (service == "sts" and operation == "AssumeRole")
         rewrite = (service in JSON_SERVICES or service == "cloudwatch") and (self.iam or _iam_enforced())
         recorder = self.recorder if region == self.region else for_account(self.account_id, region)
         if not record and not rewrite:
+
             def logging_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
-                self.requests.append(RequestRecord(wall, service, operation, key, int(status[:3]), None, ip, now))
+                self.requests.append(
+                    RequestRecord(wall, service, operation, key, int(status[:3]), None, ip, now)
+                )
                 return start_response(status, headers, exc_info)
 
             with serving(recorder):
@@ -242,24 +265,40 @@ class SandboxMiddleware:
 
         if rewrite and status == 403 and service == "cloudwatch":
             status_line, headers, body, error = _rewrite_denied_cloudwatch(
-                body, request_id, cbor="/operation/" in (environ.get("PATH_INFO") or ""))
+                body, request_id, cbor="/operation/" in (environ.get("PATH_INFO") or "")
+            )
             status = 403
         elif rewrite and status == 403:
             status_line, headers, body, error = self._rewrite_denied(
-                body, request_id, service, operation, region, request_body)
+                body, request_id, service, operation, region, request_body
+            )
             status = 400
 
         try:  # recording must never cost the caller its answer
             if service == "sagemaker":
                 event = recorder.record_sagemaker(
-                    operation=operation, access_key=key, region=region, source_ip=ip,
-                    user_agent=environ.get("HTTP_USER_AGENT", ""), request_body=request_body, status=status,
-                    response_body=body, request_id=request_id)
+                    operation=operation,
+                    access_key=key,
+                    region=region,
+                    source_ip=ip,
+                    user_agent=environ.get("HTTP_USER_AGENT", ""),
+                    request_body=request_body,
+                    status=status,
+                    response_body=body,
+                    request_id=request_id,
+                )
                 error = error or event.get("errorCode")
             elif record and form is not None:
                 event = recorder.record_assume_role(
-                    access_key=key, region=region, source_ip=ip, user_agent=environ.get("HTTP_USER_AGENT", ""),
-                    params=form, status=status, response_body=body, request_id=request_id)
+                    access_key=key,
+                    region=region,
+                    source_ip=ip,
+                    user_agent=environ.get("HTTP_USER_AGENT", ""),
+                    params=form,
+                    status=status,
+                    response_body=body,
+                    request_id=request_id,
+                )
                 error = error or event.get("errorCode")
         except Exception:
             log.exception("could not record %s.%s in CloudTrail", service, operation)
@@ -270,26 +309,37 @@ class SandboxMiddleware:
         start_response(status_line, headers)
         return [body]
 
-    def _rewrite_denied(self, body: bytes, request_id: str, service: str, operation: str, region: str,
-                        request_body: bytes) -> tuple[str, list[tuple[str, str]], bytes, str]:
+    def _rewrite_denied(
+        self, body: bytes, request_id: str, service: str, operation: str, region: str, request_body: bytes
+    ) -> tuple[str, list[tuple[str, str]], bytes, str]:
         """moto's XML 403 for a JSON-protocol service -> what AWS sends: HTTP 400 with a JSON error."""
         text = body.decode("utf-8", "replace")
         code = unescape(_tag(text, "Code") or "AccessDenied")
         message = unescape(_tag(text, "Message") or "")
         new_code = _ERROR_REWRITES.get(code, code)
         if code == "AccessDenied":
-            action = message.rsplit("perform: ", 1)[-1].strip() if "perform: " in message else f"{service}:{operation}"
+            action = (
+                message.rsplit("perform: ", 1)[-1].strip()
+                if "perform: " in message
+                else f"{service}:{operation}"
+            )
             resource = denied_resource(service, operation, region, self.account_id, request_body)
-            message = (f"{message} on resource: {resource} because no identity-based policy allows "
-                       f"the {action} action")
+            message = (
+                f"{message} on resource: {resource} because no identity-based policy allows "
+                f"the {action} action"
+            )
         payload = json.dumps({"__type": new_code, "Message": message}).encode()
-        headers = [("Content-Type", _JSON_11), ("x-amzn-RequestId", request_id),
-                   ("Content-Length", str(len(payload)))]
+        headers = [
+            ("Content-Type", _JSON_11),
+            ("x-amzn-RequestId", request_id),
+            ("Content-Length", str(len(payload))),
+        ]
         return "400 Bad Request", headers, payload, new_code
 
 
-def _rewrite_denied_cloudwatch(body: bytes, request_id: str, *, cbor: bool
-                               ) -> tuple[str, list[tuple[str, str]], bytes, str]:
+def _rewrite_denied_cloudwatch(
+    body: bytes, request_id: str, *, cbor: bool
+) -> tuple[str, list[tuple[str, str]], bytes, str]:
     """moto's XML 403 for CloudWatch (which SDKs speak as JSON or smithy rpc-v2-cbor) -> what AWS sends:
     HTTP 403 with an ``AccessDenied`` error in that protocol, naming the ``cloudwatch:`` action."""
     text = body.decode("utf-8", "replace")
@@ -299,13 +349,18 @@ def _rewrite_denied_cloudwatch(body: bytes, request_id: str, *, cbor: bool
         action = message.rsplit("perform: ", 1)[-1].strip()
         message = f"{message} because no identity-based policy allows the {action} action"
     if cbor:
-        payload = b"\xa2" + _cbor_text("__type") + _cbor_text(code) + _cbor_text("message") + _cbor_text(message)
+        payload = (
+            b"\xa2" + _cbor_text("__type") + _cbor_text(code) + _cbor_text("message") + _cbor_text(message)
+        )
         headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
     else:
         payload = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.0")]
-    headers += [("x-amzn-query-error", f"{code};Sender"), ("x-amzn-RequestId", request_id),
-                ("Content-Length", str(len(payload)))]
+    headers += [
+        ("x-amzn-query-error", f"{code};Sender"),
+        ("x-amzn-RequestId", request_id),
+        ("Content-Length", str(len(payload))),
+    ]
     return "403 Forbidden", headers, payload, code
 
 
@@ -379,60 +434,99 @@ EXPIRED_MESSAGE = "The security token included in the request is expired"
 def _cbor_text(s: str) -> bytes:
     data = s.encode()
     n = len(data)
-    head = bytes([0x60 | n]) if n < 24 else (bytes([0x78, n]) if n < 256 else bytes([0x79]) + n.to_bytes(2, "big"))
+    head = (
+        bytes([0x60 | n])
+        if n < 24
+        else (bytes([0x78, n]) if n < 256 else bytes([0x79]) + n.to_bytes(2, "big"))
+    )
     return head + data
 
 
-def _expired_error(environ: dict[str, Any], start_response: Callable[..., Any], service: str,
-                   request_id: str) -> list[bytes]:
+def _expired_error(
+    environ: dict[str, Any], start_response: Callable[..., Any], service: str, request_id: str
+) -> list[bytes]:
     """HTTP 400 ExpiredToken(Exception) in the protocol the caller speaks (JSON, CBOR or query XML)."""
     code = EXPIRED_CODE.get(service, "ExpiredTokenException")
     if "/operation/" in (environ.get("PATH_INFO") or ""):  # smithy rpc-v2-cbor (CloudWatch)
-        payload = b"\xa2" + _cbor_text("__type") + _cbor_text(code) + _cbor_text("message") + _cbor_text(
-            EXPIRED_MESSAGE)
-        start_response("400 Bad Request", [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
-                                           ("x-amzn-RequestId", request_id), ("Content-Length", str(len(payload)))])
+        payload = (
+            b"\xa2"
+            + _cbor_text("__type")
+            + _cbor_text(code)
+            + _cbor_text("message")
+            + _cbor_text(EXPIRED_MESSAGE)
+        )
+        start_response(
+            "400 Bad Request",
+            [
+                ("Content-Type", "application/cbor"),
+                ("smithy-protocol", "rpc-v2-cbor"),
+                ("x-amzn-RequestId", request_id),
+                ("Content-Length", str(len(payload))),
+            ],
+        )
         return [payload]
     if environ.get("HTTP_X_AMZ_TARGET") or service in JSON_SERVICES:
         return _json_error(start_response, code, "message", EXPIRED_MESSAGE, request_id)
-    payload = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{EXPIRED_MESSAGE}</Message>"
-               f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>").encode()
-    start_response("400 Bad Request", [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id),
-                                       ("Content-Length", str(len(payload)))])
+    payload = (
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{EXPIRED_MESSAGE}</Message>"
+        f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()
+    start_response(
+        "400 Bad Request",
+        [
+            ("Content-Type", "text/xml"),
+            ("x-amzn-RequestId", request_id),
+            ("Content-Length", str(len(payload))),
+        ],
+    )
     return [payload]
 
 
-def _json_error(start_response: Callable[..., Any], code: str, message_key: str, message: str,
-                request_id: str) -> list[bytes]:
+def _json_error(
+    start_response: Callable[..., Any], code: str, message_key: str, message: str, request_id: str
+) -> list[bytes]:
     payload = json.dumps({"__type": code, message_key: message}).encode()
-    start_response("400 Bad Request", [
-        ("Content-Type", _JSON_11),
-        ("x-amzn-RequestId", request_id),
-        ("Content-Length", str(len(payload))),
-    ])
+    start_response(
+        "400 Bad Request",
+        [
+            ("Content-Type", _JSON_11),
+            ("x-amzn-RequestId", request_id),
+            ("Content-Length", str(len(payload))),
+        ],
+    )
     return [payload]
 
 
-def count(requests: Iterable[RequestRecord], service: str, operation: str | None = None, *,
-          throttled: bool | None = None) -> int:
+def count(
+    requests: Iterable[RequestRecord],
+    service: str,
+    operation: str | None = None,
+    *,
+    throttled: bool | None = None,
+) -> int:
     """Requests of ``service`` (and ``operation``); ``throttled`` True/False selects only those
     the sandbox throttled / let through."""
     service = _SIGNING_TO_CLIENT.get(service, service)
     return sum(
-        1 for r in list(requests)
-        if r.service == service and (operation is None or r.operation == operation)
+        1
+        for r in list(requests)
+        if r.service == service
+        and (operation is None or r.operation == operation)
         and (throttled is None or r.throttled == throttled)
     )
 
 
-def max_per_second(requests: Iterable[RequestRecord], service: str, operation: str, *,
-                   include_throttled: bool = False) -> int:
+def max_per_second(
+    requests: Iterable[RequestRecord], service: str, operation: str, *, include_throttled: bool = False
+) -> int:
     """The most requests of one operation the sandbox accepted within any one second (sliding window;
     a microsecond of slack absorbs clock rounding at the window's edge)."""
     service = _SIGNING_TO_CLIENT.get(service, service)
-    times = sorted(r.mono for r in list(requests)
-                   if r.service == service and r.operation == operation
-                   and (include_throttled or not r.throttled))
+    times = sorted(
+        r.mono
+        for r in list(requests)
+        if r.service == service and r.operation == operation and (include_throttled or not r.throttled)
+    )
     best = j = 0
     for i, t in enumerate(times):
         while times[j] <= t - 1.0 + 1e-6:

@@ -89,11 +89,25 @@ class Identity:
         return cls("IAMUser", name, account_id)
 
     @classmethod
-    def assumed_role(cls, role_arn: str, session: str, account_id: str, *, role_id: str = "",
-                     source_identity: str | None = None, created: str = "") -> Identity:
-        return cls("AssumedRole", session, account_id, role_arn=role_arn,
-                   role_id=role_id or _fake_id("AROA", role_arn), source_identity=source_identity,
-                   created=created)
+    def assumed_role(
+        cls,
+        role_arn: str,
+        session: str,
+        account_id: str,
+        *,
+        role_id: str = "",
+        source_identity: str | None = None,
+        created: str = "",
+    ) -> Identity:
+        return cls(
+            "AssumedRole",
+            session,
+            account_id,
+            role_arn=role_arn,
+            role_id=role_id or _fake_id("AROA", role_arn),
+            source_identity=source_identity,
+            created=created,
+        )
 
     @property
     def arn(self) -> str:
@@ -172,8 +186,14 @@ class Recorder:
     - :meth:`clear`: forget every event (identities are kept).
     """
 
-    def __init__(self, account_id: str, region: str, *, max_events: int = 200_000,
-                 identities: dict[str, Identity] | None = None) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        *,
+        max_events: int = 200_000,
+        identities: dict[str, Identity] | None = None,
+    ) -> None:
         self.account_id = account_id
         self.region = region
         self.max_events = max_events
@@ -258,9 +278,7 @@ class Recorder:
         """(time, sequence, record, raw) of every event, newest first (ties: last recorded first)."""
         with self._lock:
             if self._sorted is None:
-                self._sorted = sorted(
-                    ((m.ts, m.seq, i) for i, m in enumerate(self._meta)), reverse=True
-                )
+                self._sorted = sorted(((m.ts, m.seq, i) for i, m in enumerate(self._meta)), reverse=True)
             return [(ts, seq, self.events[i], self._meta[i].raw) for ts, seq, i in self._sorted]
 
     # ------------------------------------------------------------------ recording calls
@@ -384,9 +402,17 @@ class Recorder:
                 response["sourceIdentity"] = source_identity
             if new_key:
                 role_id = assumed_id.split(":", 1)[0] if assumed_id else ""
-                self.register(new_key, Identity.assumed_role(
-                    role_arn, session, self.account_id, role_id=role_id,
-                    source_identity=source_identity, created=iso(self.now())))
+                self.register(
+                    new_key,
+                    Identity.assumed_role(
+                        role_arn,
+                        session,
+                        self.account_id,
+                        role_id=role_id,
+                        source_identity=source_identity,
+                        created=iso(self.now()),
+                    ),
+                )
         return self.record_call(
             event_source="sts.amazonaws.com",
             operation="AssumeRole",
@@ -400,12 +426,15 @@ class Recorder:
             error_code=error_code,
             error_message=error_message,
             resources=[{"accountId": self.account_id, "type": "AWS::IAM::Role", "ARN": role_arn}]
-            if role_arn else None,
+            if role_arn
+            else None,
             read_only=True,
         )
 
 
-def sagemaker_resources(params: Any, response: Any, region: str, account_id: str) -> list[dict[str, str]] | None:
+def sagemaker_resources(
+    params: Any, response: Any, region: str, account_id: str
+) -> list[dict[str, str]] | None:
     """The ``resources`` of a SageMaker record, where the request names one."""
     if not isinstance(params, dict):
         return None
@@ -464,9 +493,12 @@ def moto_identity(access_key: str, account_id: str) -> Identity | None:
             if role.access_key_id == access_key:
                 # moto keeps no creation time: assume the default one-hour session
                 return Identity.assumed_role(
-                    role.role_arn, role.session_name, account_id,
+                    role.role_arn,
+                    role.session_name,
+                    account_id,
                     source_identity=getattr(role, "source_identity", None),
-                    created=iso(role.expiration - timedelta(seconds=3600)) if role.expiration else "")
+                    created=iso(role.expiration - timedelta(seconds=3600)) if role.expiration else "",
+                )
     return None
 
 

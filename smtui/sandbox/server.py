@@ -45,8 +45,16 @@ class Sandbox:
     - ``driver``: run the scenario driver (with the default seed).
     """
 
-    def __init__(self, *, port: int = 0, seed: str = "default", throttle: bool = False,
-                 driver: bool = True, region: str = REGION, iam: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        seed: str = "default",
+        throttle: bool = False,
+        driver: bool = True,
+        region: str = REGION,
+        iam: bool = False,
+    ) -> None:
         if seed not in ("default", "empty"):
             raise ValueError(f"unknown seed {seed!r}: use 'default' or 'empty'")
         self.port = port
@@ -93,8 +101,12 @@ class Sandbox:
 
             patches.apply()
             self._middleware = SandboxMiddleware(
-                DomainDispatcherApplication(create_backend_app), recorder=self.recorder,
-                requests=self.requests, region=self.region, account_id=ACCOUNT_ID)
+                DomainDispatcherApplication(create_backend_app),
+                recorder=self.recorder,
+                requests=self.requests,
+                region=self.region,
+                account_id=ACCOUNT_ID,
+            )
             self._middleware.expired = set(self._expired)
         self._serve()
         if not self._started:
@@ -125,12 +137,17 @@ class Sandbox:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
-        self._server = make_server("127.0.0.1", self.port, self._middleware, threaded=True,
-                                   request_handler=MotoRequestHandler)
+        self._server = make_server(
+            "127.0.0.1", self.port, self._middleware, threaded=True, request_handler=MotoRequestHandler
+        )
         self.port = self._server.server_address[1]
         # a short poll interval keeps stop() and restart() quick
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="smtui-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="smtui-sandbox",
+            daemon=True,
+        )
         self._thread.start()
 
     def _shutdown(self) -> None:
@@ -245,8 +262,16 @@ class Sandbox:
         if user is None:
             iam = self.boto3_client("iam")
             iam.create_user(UserName=ADMIN_USER)
-            iam.put_user_policy(UserName=ADMIN_USER, PolicyName="sandbox-admin-all", PolicyDocument=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+            iam.put_user_policy(
+                UserName=ADMIN_USER,
+                PolicyName="sandbox-admin-all",
+                PolicyDocument=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                    }
+                ),
+            )
             user = backend.users[ADMIN_USER]
         if not any(k.access_key_id == ADMIN_KEY for k in user.access_keys):
             key = AccessKey(ADMIN_USER, prefix="AKIA", account_id=ACCOUNT_ID)
@@ -272,11 +297,16 @@ class Sandbox:
         from smtui.aws.session import AwsTarget
 
         if creds:
-            return AwsTarget(region=self.region, endpoint_url=self.url,
-                             access_key=creds["aws_access_key_id"], secret_key=creds["aws_secret_access_key"],
-                             session_token=creds.get("aws_session_token"))
-        return AwsTarget(region=self.region, endpoint_url=self.url, access_key=ADMIN_KEY,
-                         secret_key=ADMIN_SECRET)
+            return AwsTarget(
+                region=self.region,
+                endpoint_url=self.url,
+                access_key=creds["aws_access_key_id"],
+                secret_key=creds["aws_secret_access_key"],
+                session_token=creds.get("aws_session_token"),
+            )
+        return AwsTarget(
+            region=self.region, endpoint_url=self.url, access_key=ADMIN_KEY, secret_key=ADMIN_SECRET
+        )
 
     def boto3_client(self, service: str, **creds: Any) -> Any:
         """A boto3 client on the sandbox, for seeding and for tests that play another tool."""
@@ -293,7 +323,9 @@ class Sandbox:
             config=Config(retries={"mode": "standard", "total_max_attempts": 2}, inject_host_prefix=False),
         )
 
-    def studio_credentials(self, source_identity: str, role: str = "SageMakerExecutionRole") -> dict[str, str]:
+    def studio_credentials(
+        self, source_identity: str, role: str = "SageMakerExecutionRole"
+    ) -> dict[str, str]:
         """Credentials of a Studio user: AssumeRole on the shared execution role with SourceIdentity,
         as SageMaker does when a domain's ExecutionRoleIdentityConfig is USER_PROFILE_NAME."""
         sts = self.boto3_client("sts")

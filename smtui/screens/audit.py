@@ -51,9 +51,16 @@ def _time_value(ev: TrailEvent) -> Any:
 COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("time", "TIME (UTC)", width=14, sort_value=_time_value),
     TableColumn("event", "EVENT", min_width=10, max_width=30, measure=lambda ev: len(ev.name)),
-    TableColumn("identity", "SOURCE IDENTITY", min_width=10, max_width=24,
-                measure=lambda ev: len(ev.source_identity or "(none)") + 2),
-    TableColumn("principal", "PRINCIPAL", min_width=12, max_width=44, measure=lambda ev: len(ev.principal_label)),
+    TableColumn(
+        "identity",
+        "SOURCE IDENTITY",
+        min_width=10,
+        max_width=24,
+        measure=lambda ev: len(ev.source_identity or "(none)") + 2,
+    ),
+    TableColumn(
+        "principal", "PRINCIPAL", min_width=12, max_width=44, measure=lambda ev: len(ev.principal_label)
+    ),
     TableColumn("resource", "RESOURCE", min_width=10, max_width=36, measure=lambda ev: len(ev.resource)),
     TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip)),
     TableColumn("error", "ERROR", min_width=7, max_width=28, measure=lambda ev: len(ev.error_code)),
@@ -81,7 +88,7 @@ def _short(s: str, n: int) -> str:
 def event_cells(ev: TrailEvent) -> list[tuple[str, str]]:
     """The cells of one event row as (text, style). Every string was cleaned by the data layer and
     is drawn as plain text, never parsed as markup."""
-    ident = ((ev.source_identity, "bold") if ev.source_identity else ("(none)", "dim italic"))
+    ident = (ev.source_identity, "bold") if ev.source_identity else ("(none)", "dim italic")
     if ev.identity_origin == "damaged":
         ident = (ident[0] + " ?", "yellow")
     if ev.read_only is None:
@@ -140,10 +147,12 @@ def parse_window(text: str, *, now: datetime | None = None) -> tuple[datetime, d
 class AuditPane(Vertical):
     """Pane 5: CloudTrail events filtered by sourceIdentity."""
 
-    HELP = ("CloudTrail (LookupEvents, 2 requests/s, 50 events a page) scanned newest first over the time "
-            "window; sourceIdentity is read from each event. i picks an identity from those seen, I types "
-            "one; e and o filter by event name or resource on the server; m, f and / filter on the client; "
-            "s shows the per-identity summary; enter opens the whole event; x stops loading.")
+    HELP = (
+        "CloudTrail (LookupEvents, 2 requests/s, 50 events a page) scanned newest first over the time "
+        "window; sourceIdentity is read from each event. i picks an identity from those seen, I types "
+        "one; e and o filter by event name or resource on the server; m, f and / filter on the client; "
+        "s shows the per-identity summary; enter opens the whole event; x stops loading."
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "identities", "Pick identity", id="audit.identity"),
         Binding("I", "prompt('identity')", "Type identity", id="audit.identity-type"),
@@ -218,7 +227,7 @@ class AuditPane(Vertical):
 
     @property
     def server_side(self) -> str:
-        """"lake", "insights" or "" (LookupEvents)."""
+        """ "lake", "insights" or "" (LookupEvents)."""
         opts = self.options
         if opts.get("trail_lake"):
             return "lake"
@@ -261,8 +270,9 @@ class AuditPane(Vertical):
 
     def make_query(self) -> TrailQuery:
         start, end = self._window()
-        return TrailQuery(start=start, end=end, event_name=self.server_event_name,
-                          resource_name=self.server_resource)
+        return TrailQuery(
+            start=start, end=end, event_name=self.server_event_name, resource_name=self.server_resource
+        )
 
     def action_reload(self) -> None:
         self.trail_query = self.make_query()
@@ -332,8 +342,12 @@ class AuditPane(Vertical):
             progress.matched = st.matched
             self._draw_progress()
 
-        kw = dict(source_identity=identity, event_source=query.event_source, event_name=query.event_name,
-                  on_status=on_status)
+        kw = dict(
+            source_identity=identity,
+            event_source=query.event_source,
+            event_name=query.event_name,
+            on_status=on_status,
+        )
         if mode == "lake":
             events = await trail.lake_events(aws, opts["trail_lake"], query.start, query.end, **kw)
         else:
@@ -393,16 +407,24 @@ class AuditPane(Vertical):
             parts.append(f"server: ResourceName={self.server_resource}")
         if self.server_side:
             target = self.options.get("trail_lake") or self.options.get("trail_log_group")
-            parts.append(f"sourceIdentity filtered server-side ({'Lake' if self.server_side == 'lake' else 'Insights'}"
-                         f" {target})")
+            parts.append(
+                f"sourceIdentity filtered server-side ({'Lake' if self.server_side == 'lake' else 'Insights'}"
+                f" {target})"
+            )
         self.query_one("#audit-filters", Static).update(Text("filters: " + " · ".join(parts)))
 
     def _draw_identities(self) -> None:
         ol = self.query_one("#audit-identities", OptionList)
         highlighted = ol.highlighted_option.id if ol.highlighted_option is not None else None
         current = self.filter.identity
-        options = [Option(Text.assemble(("All identities", "bold" if current is None else ""),
-                                        (f"  {len(self.events):,}", "dim")), id=_ALL)]
+        options = [
+            Option(
+                Text.assemble(
+                    ("All identities", "bold" if current is None else ""), (f"  {len(self.events):,}", "dim")
+                ),
+                id=_ALL,
+            )
+        ]
         summaries = self.index.summaries()
         typed_seen = current is None or any(s.identity == current for s in summaries)
         if not typed_seen:
@@ -410,8 +432,11 @@ class AuditPane(Vertical):
         for s in summaries:
             mark = "▶ " if current is not None and s.identity == current else ""
             style = "dim italic" if s.identity == NO_IDENTITY else ""
-            label = Text.assemble((mark, "bold"), (_short(s.label, 24), style + (" bold" if mark else "")),
-                                  (f"  {s.calls:,}", "dim"))
+            label = Text.assemble(
+                (mark, "bold"),
+                (_short(s.label, 24), style + (" bold" if mark else "")),
+                (f"  {s.calls:,}", "dim"),
+            )
             options.append(Option(label, id=_ID_PREFIX + s.identity))
         ol.clear_options()
         ol.add_options(options)
@@ -490,7 +515,7 @@ class AuditPane(Vertical):
     def _identity_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         oid = event.option.id or _ALL
-        self.pick_identity(None if oid == _ALL else oid[len(_ID_PREFIX):])
+        self.pick_identity(None if oid == _ALL else oid[len(_ID_PREFIX) :])
         self.table.focus()
 
     def action_toggle(self, what: str) -> None:
@@ -527,7 +552,7 @@ class AuditPane(Vertical):
         event.stop()
         key = event.row_key.value or ""
         self.action_summary()
-        self.pick_identity(key[len(_ID_PREFIX):] if key.startswith(_ID_PREFIX) else None)
+        self.pick_identity(key[len(_ID_PREFIX) :] if key.startswith(_ID_PREFIX) else None)
 
     @on(ResourceTable.Selected, "#audit-events")
     def _event_selected(self, event: ResourceTable.Selected) -> None:
@@ -592,7 +617,9 @@ class AuditPane(Vertical):
         mode, value = self.prompt_mode, event.value.strip()
         if mode == "identity":
             self._close_prompt()
-            self.pick_identity(None if not value else (NO_IDENTITY if value in ("-", NO_IDENTITY_LABEL) else value))
+            self.pick_identity(
+                None if not value else (NO_IDENTITY if value in ("-", NO_IDENTITY_LABEL) else value)
+            )
         elif mode == "text":
             self._close_prompt()
             self.filter = self.filter.with_(text=value)
@@ -614,7 +641,9 @@ class AuditPane(Vertical):
             self._close_prompt()
             now = datetime.now(UTC)
             if (end or now) - start > RETENTION:
-                self.notify("CloudTrail event history keeps 90 days: the window is cut to 90 days.", timeout=4)
+                self.notify(
+                    "CloudTrail event history keeps 90 days: the window is cut to 90 days.", timeout=4
+                )
             if end is None and "since" not in value.lower() and ".." not in value:
                 self.start_at, self.end_at, self.window = None, None, (now - start)
             else:
@@ -654,8 +683,10 @@ class ResourceTrailScreen(Screen[None]):
         self._gen = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"CloudTrail history of {self.kind.singular} {self.resource_name}", style="bold"),
-                     id="trail-title")
+        yield Static(
+            Text(f"CloudTrail history of {self.kind.singular} {self.resource_name}", style="bold"),
+            id="trail-title",
+        )
         yield Static(Text("looking up…", style="dim"), id="trail-lifecycle")
         yield Static("", id="trail-progress")
         yield Static("", id="trail-error")
@@ -695,7 +726,9 @@ class ResourceTrailScreen(Screen[None]):
 
     async def _creation_time(self, aws: Any) -> datetime | None:
         try:
-            resp = await aws.call("sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.resource_name})
+            resp = await aws.call(
+                "sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.resource_name}
+            )
         except AwsError:
             return None
         t = resp.get("CreationTime")
@@ -720,7 +753,9 @@ class ResourceTrailScreen(Screen[None]):
                 created = await self._creation_time(aws)
                 start = (created - timedelta(minutes=15)) if created else end - self.DEFAULT_WINDOW
             start = max(start, end - RETENTION)
-            async for new, progress, phase in trail.resource_history(aws, self.resource_name, start=start, end=end):
+            async for new, progress, phase in trail.resource_history(
+                aws, self.resource_name, start=start, end=end
+            ):
                 self.progress, self.phase = progress, phase
                 base = len(self.events)
                 self.events.extend(new)
@@ -751,8 +786,11 @@ class ResourceTrailScreen(Screen[None]):
     def _draw_progress(self) -> None:
         line = Text()
         if self.progress is not None:
-            what = ("ResourceName lookup" if self.phase == "ResourceName"
-                    else "EventSource window, matched by name")
+            what = (
+                "ResourceName lookup"
+                if self.phase == "ResourceName"
+                else "EventSource window, matched by name"
+            )
             line.append(f"{what}: {self.progress.line()}")
             if self.scanning:
                 line.append(" · x stops", style="dim")
@@ -763,9 +801,14 @@ class ResourceTrailScreen(Screen[None]):
         steps = trail.lifecycle(self.events)
         box = self.query_one("#trail-lifecycle", Static)
         if not steps:
-            box.update(Text("no create/update/stop/delete call found in this window yet" if self.scanning
-                            else "no create/update/stop/delete call found in this window (w widens it)",
-                            style="dim"))
+            box.update(
+                Text(
+                    "no create/update/stop/delete call found in this window yet"
+                    if self.scanning
+                    else "no create/update/stop/delete call found in this window (w widens it)",
+                    style="dim",
+                )
+            )
             return
         text = Text()
         for i, (verb, ev) in enumerate(steps[-8:]):

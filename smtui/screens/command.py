@@ -24,11 +24,34 @@ QUIT_WORDS = ("q", "quit", "exit")
 
 #: Regions where SageMaker runs, offered by the command palette.
 REGIONS = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
-    "eu-south-2", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-east-1",
-    "me-south-1", "me-central-1", "il-central-1", "af-south-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-east-1",
+    "me-south-1",
+    "me-central-1",
+    "il-central-1",
+    "af-south-1",
 )
 
 
@@ -78,8 +101,11 @@ class CommandLine(Input):
     ]
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(placeholder="pane: ep, training, processing, transform, audit (tab completes)",
-                         suggester=SuggestFromList(command_words(), case_sensitive=False), **kwargs)
+        super().__init__(
+            placeholder="pane: ep, training, processing, transform, audit (tab completes)",
+            suggester=SuggestFromList(command_words(), case_sensitive=False),
+            **kwargs,
+        )
 
     def action_complete(self) -> None:
         if self._suggestion and len(self._suggestion) > len(self.value):
@@ -103,24 +129,37 @@ class SmtuiCommands(Provider):
         commands: list[tuple[str, Callable[[], Any], str]] = []
         if main is not None:
             for i, kind in enumerate(KINDS, 1):
-                commands.append((f"Show {kind.title}", partial(main.show_pane_from_palette, kind.key),
-                                 f"pane {i}"))
-            commands.append(("Show Audit", partial(main.show_pane_from_palette, "audit"), f"pane {len(KINDS) + 1}"))
+                commands.append(
+                    (f"Show {kind.title}", partial(main.show_pane_from_palette, kind.key), f"pane {i}")
+                )
+            commands.append(
+                ("Show Audit", partial(main.show_pane_from_palette, "audit"), f"pane {len(KINDS) + 1}")
+            )
         aws = getattr(self.app, "aws", None)
         if aws is not None:
             current = aws.region
             for region in REGIONS:
                 if region != current:
-                    commands.append((f"Switch region: {region}",
-                                     partial(self._switch, region=region), "reconnect in that region"))
+                    commands.append(
+                        (
+                            f"Switch region: {region}",
+                            partial(self._switch, region=region),
+                            "reconnect in that region",
+                        )
+                    )
             try:
                 profiles = list(aws.session.available_profiles)
             except Exception:
                 profiles = []
             for profile in profiles:
                 if profile != aws.target.profile:
-                    commands.append((f"Switch profile: {clean(profile)}",
-                                     partial(self._switch, profile=profile), "reconnect with that profile"))
+                    commands.append(
+                        (
+                            f"Switch profile: {clean(profile)}",
+                            partial(self._switch, profile=profile),
+                            "reconnect with that profile",
+                        )
+                    )
         return commands
 
     def _switch(self, *, region: str | None = None, profile: str | None = None) -> None:
@@ -157,5 +196,9 @@ class SmtuiCommands(Provider):
             label = f"{kind.singular}: {name}"
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(main.open_resource, kind.key, name),
-                          help=f"{status} · open its details")
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(main.open_resource, kind.key, name),
+                    help=f"{status} · open its details",
+                )

@@ -119,15 +119,22 @@ def overview(kind: ResourceKind, name: str, d: Mapping[str, Any]) -> RenderableT
     if d.get("SecondaryStatus"):
         rows.append(("Secondary status", _t(d.get("SecondaryStatus"))))
     rows.append(("ARN", _t(d.get(kind.arn_field))))
-    for label, key in (("Created", "CreationTime"), ("Started", "TrainingStartTime"),
-                       ("Started", "ProcessingStartTime"), ("Started", "TransformStartTime"),
-                       ("Ended", kind.end_field), ("Last modified", "LastModifiedTime")):
+    for label, key in (
+        ("Created", "CreationTime"),
+        ("Started", "TrainingStartTime"),
+        ("Started", "ProcessingStartTime"),
+        ("Started", "TransformStartTime"),
+        ("Ended", kind.end_field),
+        ("Last modified", "LastModifiedTime"),
+    ):
         if key and d.get(key):
             rows.append((label, d.get(key)))
     if kind.end_field:
         start = d.get("CreationTime")  # as in the list's DURATION column: created to ended
         running = kind.is_in_progress(status)
-        secs = listing.duration(start, None if running else (d.get(kind.end_field) or d.get("LastModifiedTime")))
+        secs = listing.duration(
+            start, None if running else (d.get(kind.end_field) or d.get("LastModifiedTime"))
+        )
         if secs is not None:
             rows.append(("Duration", _t(listing.span(secs) + (" so far" if running else ""))))
     if d.get("RoleArn"):
@@ -142,16 +149,31 @@ def training_sections(d: Mapping[str, Any]) -> list[RenderableType]:
         rows = []
         for tr in transitions:
             secs = listing.duration(tr.get("StartTime"), tr.get("EndTime"))
-            rows.append([_t(tr.get("Status"), "bold"), _t(listing.iso(tr.get("StartTime"))),
-                         _t(listing.span(secs) + ("" if tr.get("EndTime") else " …"), "yellow" if not tr.get(
-                             "EndTime") else ""),
-                         _t(tr.get("StatusMessage"))])
+            rows.append(
+                [
+                    _t(tr.get("Status"), "bold"),
+                    _t(listing.iso(tr.get("StartTime"))),
+                    _t(
+                        listing.span(secs) + ("" if tr.get("EndTime") else " …"),
+                        "yellow" if not tr.get("EndTime") else "",
+                    ),
+                    _t(tr.get("StatusMessage")),
+                ]
+            )
         out.append(_section("Timeline", _table(["status", "started", "took", "message"], rows)))
     rc = d.get("ResourceConfig") or {}
     training_s, billable_s = d.get("TrainingTimeInSeconds"), d.get("BillableTimeInSeconds")
     res_rows: list[tuple[str, Any]] = [
-        ("Instances", _t(", ".join(f"{g.get('InstanceType')} x{g.get('InstanceCount')}" for g in rc.get(
-            "InstanceGroups") or []) or (f"{rc.get('InstanceType')} x{rc.get('InstanceCount')}" if rc else None))),
+        (
+            "Instances",
+            _t(
+                ", ".join(
+                    f"{g.get('InstanceType')} x{g.get('InstanceCount')}"
+                    for g in rc.get("InstanceGroups") or []
+                )
+                or (f"{rc.get('InstanceType')} x{rc.get('InstanceCount')}" if rc else None)
+            ),
+        ),
         ("Volume", f"{rc['VolumeSizeInGB']} GB" if rc.get("VolumeSizeInGB") else None),
         ("Managed spot", d.get("EnableManagedSpotTraining")),
         ("Training time", _seconds(training_s)),
@@ -161,14 +183,31 @@ def training_sections(d: Mapping[str, Any]) -> list[RenderableType]:
         saved = 100.0 * (1 - float(billable_s) / float(training_s)) if training_s else 0.0
         res_rows.append(("Spot savings", _t(f"{saved:.0f}%", "green")))
     sc = d.get("StoppingCondition") or {}
-    res_rows += [("Max runtime", _seconds(sc.get("MaxRuntimeInSeconds"))),
-                 ("Max wait", _seconds(sc.get("MaxWaitTimeInSeconds")))]
+    res_rows += [
+        ("Max runtime", _seconds(sc.get("MaxRuntimeInSeconds"))),
+        ("Max wait", _seconds(sc.get("MaxWaitTimeInSeconds"))),
+    ]
     out.append(_section("Resources", _grid(res_rows)))
     final = d.get("FinalMetricDataList") or []
     if final:
-        out.append(_section("Final metrics", _table(["metric", "value", "at"], (
-            [m.get("MetricName"), f"{m.get('Value'):g}" if isinstance(m.get("Value"), (int, float)) else m.get(
-                "Value"), listing.iso(m.get("Timestamp"))] for m in final))))
+        out.append(
+            _section(
+                "Final metrics",
+                _table(
+                    ["metric", "value", "at"],
+                    (
+                        [
+                            m.get("MetricName"),
+                            f"{m.get('Value'):g}"
+                            if isinstance(m.get("Value"), (int, float))
+                            else m.get("Value"),
+                            listing.iso(m.get("Timestamp")),
+                        ]
+                        for m in final
+                    ),
+                ),
+            )
+        )
     hp = d.get("HyperParameters") or {}
     if hp:
         out.append(_section("Hyperparameters", _grid((clean(k), v) for k, v in sorted(hp.items()))))
@@ -176,45 +215,93 @@ def training_sections(d: Mapping[str, Any]) -> list[RenderableType]:
     if channels:
         rows = []
         for ch in channels:
-            src = (ch.get("DataSource") or {})
+            src = ch.get("DataSource") or {}
             uri = (src.get("S3DataSource") or {}).get("S3Uri") or (src.get("FileSystemDataSource") or {}).get(
-                "DirectoryPath")
+                "DirectoryPath"
+            )
             rows.append([ch.get("ChannelName"), uri, ch.get("ContentType"), ch.get("InputMode")])
         out.append(_section("Input channels", _table(["channel", "source", "content type", "mode"], rows)))
     algo = d.get("AlgorithmSpecification") or {}
-    out.append(_section("Algorithm and output", _grid([
-        ("Image", algo.get("TrainingImage") or algo.get("AlgorithmName")),
-        ("Input mode", algo.get("TrainingInputMode")),
-        ("Output path", (d.get("OutputDataConfig") or {}).get("S3OutputPath")),
-        ("Model artifacts", (d.get("ModelArtifacts") or {}).get("S3ModelArtifacts")),
-    ])))
+    out.append(
+        _section(
+            "Algorithm and output",
+            _grid(
+                [
+                    ("Image", algo.get("TrainingImage") or algo.get("AlgorithmName")),
+                    ("Input mode", algo.get("TrainingInputMode")),
+                    ("Output path", (d.get("OutputDataConfig") or {}).get("S3OutputPath")),
+                    ("Model artifacts", (d.get("ModelArtifacts") or {}).get("S3ModelArtifacts")),
+                ]
+            ),
+        )
+    )
     return out
 
 
 def processing_sections(d: Mapping[str, Any]) -> list[RenderableType]:
     cc = (d.get("ProcessingResources") or {}).get("ClusterConfig") or {}
     app = d.get("AppSpecification") or {}
-    out: list[RenderableType] = [_section("Resources", _grid([
-        ("Instances", f"{cc.get('InstanceType')} x{cc.get('InstanceCount')}" if cc else None),
-        ("Volume", f"{cc['VolumeSizeInGB']} GB" if cc.get("VolumeSizeInGB") else None),
-        ("Max runtime", _seconds((d.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds"))),
-    ]))]
-    out.append(_section("Container", _grid([
-        ("Image", app.get("ImageUri")),
-        ("Entrypoint", " ".join(clean(a) for a in app.get("ContainerEntrypoint") or []) or None),
-        ("Arguments", " ".join(clean(a) for a in app.get("ContainerArguments") or []) or None),
-        ("Exit message", d.get("ExitMessage")),
-    ])))
+    out: list[RenderableType] = [
+        _section(
+            "Resources",
+            _grid(
+                [
+                    ("Instances", f"{cc.get('InstanceType')} x{cc.get('InstanceCount')}" if cc else None),
+                    ("Volume", f"{cc['VolumeSizeInGB']} GB" if cc.get("VolumeSizeInGB") else None),
+                    ("Max runtime", _seconds((d.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds"))),
+                ]
+            ),
+        )
+    ]
+    out.append(
+        _section(
+            "Container",
+            _grid(
+                [
+                    ("Image", app.get("ImageUri")),
+                    ("Entrypoint", " ".join(clean(a) for a in app.get("ContainerEntrypoint") or []) or None),
+                    ("Arguments", " ".join(clean(a) for a in app.get("ContainerArguments") or []) or None),
+                    ("Exit message", d.get("ExitMessage")),
+                ]
+            ),
+        )
+    )
     inputs = d.get("ProcessingInputs") or []
     if inputs:
-        out.append(_section("Inputs", _table(["name", "source", "local path"], (
-            [i.get("InputName"), (i.get("S3Input") or {}).get("S3Uri"), (i.get("S3Input") or {}).get("LocalPath")]
-            for i in inputs))))
+        out.append(
+            _section(
+                "Inputs",
+                _table(
+                    ["name", "source", "local path"],
+                    (
+                        [
+                            i.get("InputName"),
+                            (i.get("S3Input") or {}).get("S3Uri"),
+                            (i.get("S3Input") or {}).get("LocalPath"),
+                        ]
+                        for i in inputs
+                    ),
+                ),
+            )
+        )
     outputs = (d.get("ProcessingOutputConfig") or {}).get("Outputs") or []
     if outputs:
-        out.append(_section("Outputs", _table(["name", "destination", "local path"], (
-            [o.get("OutputName"), (o.get("S3Output") or {}).get("S3Uri"), (o.get("S3Output") or {}).get("LocalPath")]
-            for o in outputs))))
+        out.append(
+            _section(
+                "Outputs",
+                _table(
+                    ["name", "destination", "local path"],
+                    (
+                        [
+                            o.get("OutputName"),
+                            (o.get("S3Output") or {}).get("S3Uri"),
+                            (o.get("S3Output") or {}).get("LocalPath"),
+                        ]
+                        for o in outputs
+                    ),
+                ),
+            )
+        )
     if d.get("Environment"):
         out.append(_section("Environment", _kv(d.get("Environment"))))
     return out
@@ -223,22 +310,32 @@ def processing_sections(d: Mapping[str, Any]) -> list[RenderableType]:
 def transform_sections(d: Mapping[str, Any]) -> list[RenderableType]:
     tr = d.get("TransformResources") or {}
     ti = d.get("TransformInput") or {}
-    src = ((ti.get("DataSource") or {}).get("S3DataSource") or {})
+    src = (ti.get("DataSource") or {}).get("S3DataSource") or {}
     return [
-        _section("Resources", _grid([
-            ("Model", d.get("ModelName")),
-            ("Instances", f"{tr.get('InstanceType')} x{tr.get('InstanceCount')}" if tr else None),
-            ("Batch strategy", d.get("BatchStrategy")),
-            ("Max payload", f"{d['MaxPayloadInMB']} MB" if d.get("MaxPayloadInMB") else None),
-            ("Max concurrent", d.get("MaxConcurrentTransforms")),
-        ])),
-        _section("Input and output", _grid([
-            ("Input", src.get("S3Uri")),
-            ("Content type", ti.get("ContentType")),
-            ("Split type", ti.get("SplitType")),
-            ("Output", (d.get("TransformOutput") or {}).get("S3OutputPath")),
-            ("Assemble with", (d.get("TransformOutput") or {}).get("AssembleWith")),
-        ])),
+        _section(
+            "Resources",
+            _grid(
+                [
+                    ("Model", d.get("ModelName")),
+                    ("Instances", f"{tr.get('InstanceType')} x{tr.get('InstanceCount')}" if tr else None),
+                    ("Batch strategy", d.get("BatchStrategy")),
+                    ("Max payload", f"{d['MaxPayloadInMB']} MB" if d.get("MaxPayloadInMB") else None),
+                    ("Max concurrent", d.get("MaxConcurrentTransforms")),
+                ]
+            ),
+        ),
+        _section(
+            "Input and output",
+            _grid(
+                [
+                    ("Input", src.get("S3Uri")),
+                    ("Content type", ti.get("ContentType")),
+                    ("Split type", ti.get("SplitType")),
+                    ("Output", (d.get("TransformOutput") or {}).get("S3OutputPath")),
+                    ("Assemble with", (d.get("TransformOutput") or {}).get("AssembleWith")),
+                ]
+            ),
+        ),
     ]
 
 
@@ -249,20 +346,52 @@ def endpoint_sections(d: Mapping[str, Any], config: Mapping[str, Any] | None) ->
     for v in d.get("ProductionVariants") or []:
         cfg = configured.get(v.get("VariantName"), {})
         statuses = ", ".join(clean(s.get("Status")) for s in v.get("VariantStatus") or [])
-        rows.append([_t(v.get("VariantName"), "bold"), cfg.get("InstanceType") or (
-            "serverless" if cfg.get("ServerlessConfig") else None), cfg.get("InitialInstanceCount"),
-            v.get("CurrentInstanceCount"), v.get("DesiredInstanceCount"), v.get("CurrentWeight"),
-            cfg.get("ModelName"), statuses or None])
+        rows.append(
+            [
+                _t(v.get("VariantName"), "bold"),
+                cfg.get("InstanceType") or ("serverless" if cfg.get("ServerlessConfig") else None),
+                cfg.get("InitialInstanceCount"),
+                v.get("CurrentInstanceCount"),
+                v.get("DesiredInstanceCount"),
+                v.get("CurrentWeight"),
+                cfg.get("ModelName"),
+                statuses or None,
+            ]
+        )
     if not rows:  # no live variants yet (Creating): show the configured ones
         for name, cfg in configured.items():
-            rows.append([_t(name, "bold"), cfg.get("InstanceType"), cfg.get("InitialInstanceCount"), None, None,
-                         cfg.get("InitialVariantWeight"), cfg.get("ModelName"), None])
-    out.append(_section("Variants", _table(
-        ["variant", "instance type", "initial", "current", "desired", "weight", "model", "status"], rows)))
-    out.append(_section("Configuration", _grid([
-        ("Endpoint config", d.get("EndpointConfigName")),
-        ("KMS key", (config or {}).get("KmsKeyId")),
-    ])))
+            rows.append(
+                [
+                    _t(name, "bold"),
+                    cfg.get("InstanceType"),
+                    cfg.get("InitialInstanceCount"),
+                    None,
+                    None,
+                    cfg.get("InitialVariantWeight"),
+                    cfg.get("ModelName"),
+                    None,
+                ]
+            )
+    out.append(
+        _section(
+            "Variants",
+            _table(
+                ["variant", "instance type", "initial", "current", "desired", "weight", "model", "status"],
+                rows,
+            ),
+        )
+    )
+    out.append(
+        _section(
+            "Configuration",
+            _grid(
+                [
+                    ("Endpoint config", d.get("EndpointConfigName")),
+                    ("KMS key", (config or {}).get("KmsKeyId")),
+                ]
+            ),
+        )
+    )
     async_cfg = d.get("AsyncInferenceConfig") or (config or {}).get("AsyncInferenceConfig")
     if async_cfg:
         out.append(_section("Async inference", _kv(async_cfg)))
@@ -288,8 +417,13 @@ def metrics_table(series: list[metrics.Series], width: int = 48) -> RenderableTy
         metric = q.metric if q.metric != previous else ""
         previous = q.metric
         color = "red" if "5XX" in q.metric or "4XX" in q.metric else "cyan"
-        table.add_row(Text(metric, style="bold"), _t(q.label), Text(spark(s.values, width), style=color),
-                      Text(metrics.format_value(s.last, q.unit)), Text(metrics.format_value(s.peak, q.unit)))
+        table.add_row(
+            Text(metric, style="bold"),
+            _t(q.label),
+            Text(spark(s.values, width), style=color),
+            Text(metrics.format_value(s.last, q.unit)),
+            Text(metrics.format_value(s.peak, q.unit)),
+        )
     return table
 
 
@@ -307,8 +441,14 @@ class DetailScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="detail.refresh"),
     ]
 
-    def __init__(self, kind: ResourceKind, name: str, *, summary: Mapping[str, Any] | None = None,
-                 describe: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        kind: ResourceKind,
+        name: str,
+        *,
+        summary: Mapping[str, Any] | None = None,
+        describe: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.kind = kind
         self.resource_name = name
@@ -329,7 +469,9 @@ class DetailScreen(Screen[None]):
         yield StatusBar(id="detail-status")
         with VerticalScroll(id="detail-structured"):
             yield Static("", id="detail-failure")
-            yield Static(Text(f"Loading {self.kind.singular} {clean(self.resource_name)}…"), id="detail-overview")
+            yield Static(
+                Text(f"Loading {self.kind.singular} {clean(self.resource_name)}…"), id="detail-overview"
+            )
             yield Static("", id="detail-first")  # the timeline (training) or the variants (endpoints)
             yield Static("", id="detail-metrics")
             yield Static("", id="detail-sections")
@@ -368,8 +510,9 @@ class DetailScreen(Screen[None]):
             self.describe = resp
             if kind.key == "endpoint" and resp.get("EndpointConfigName"):
                 try:
-                    cfg = await aws.call("sagemaker", "describe_endpoint_config",
-                                         EndpointConfigName=resp["EndpointConfigName"])
+                    cfg = await aws.call(
+                        "sagemaker", "describe_endpoint_config", EndpointConfigName=resp["EndpointConfigName"]
+                    )
                     cfg.pop("ResponseMetadata", None)
                     self.config = cfg
                 except AwsError:
@@ -463,8 +606,13 @@ class DetailScreen(Screen[None]):
         failure.update(panel or "")
         parts: list[RenderableType] = []
         if self.error is not None:
-            parts.append(Panel(Text(self.error.details()), title="Refresh failed (showing the last answer)",
-                               border_style="red"))
+            parts.append(
+                Panel(
+                    Text(self.error.details()),
+                    title="Refresh failed (showing the last answer)",
+                    border_style="red",
+                )
+            )
         parts.append(overview(self.kind, self.resource_name, d))
         parts.append(Text(""))
         ov.update(Group(*parts))

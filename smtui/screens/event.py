@@ -60,7 +60,9 @@ class EventScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         ev = self.event
-        yield Static(Text(f"{ev.name} · {ev.when()} UTC · {ev.identity_label}", style="bold"), id="event-title")
+        yield Static(
+            Text(f"{ev.name} · {ev.when()} UTC · {ev.identity_label}", style="bold"), id="event-title"
+        )
         yield Static(key_fields_table(ev), id="event-keys")
         with VerticalScroll(id="event-json-scroll"):
             yield Static(self._json_renderable(), id="event-json")
@@ -68,7 +70,12 @@ class EventScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#event-json-scroll").focus()
-        if self.event.raw is None and not self.event.raw_text and self.event.event_id and not self.event.problem:
+        if (
+            self.event.raw is None
+            and not self.event.raw_text
+            and self.event.event_id
+            and not self.event.problem
+        ):
             # a row from CloudTrail Lake carries only some columns: fetch the whole record if it is
             # still in the 90-day event history
             self.fetch_whole()
@@ -83,8 +90,12 @@ class EventScreen(Screen[None]):
     async def fetch_whole(self) -> None:
         aws = await self.app.get_aws()  # type: ignore[attr-defined]
         try:
-            page = await aws.call("cloudtrail", "lookup_events", MaxResults=1, LookupAttributes=[
-                {"AttributeKey": "EventId", "AttributeValue": self.event.event_id}])
+            page = await aws.call(
+                "cloudtrail",
+                "lookup_events",
+                MaxResults=1,
+                LookupAttributes=[{"AttributeKey": "EventId", "AttributeValue": self.event.event_id}],
+            )
         except AwsError as err:
             self.notify(err.details(), title="Whole event", severity="warning", timeout=6)
             return

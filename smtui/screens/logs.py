@@ -54,7 +54,9 @@ class SourcesScreen(ModalScreen[None]):
         shown = self.view.sources
         with Vertical():
             yield Static("Sources (space toggles, a shows all, escape closes)")
-            yield SelectionList[str](*[(Text(s), s, shown is None or s in shown) for s in self.view.source_names])
+            yield SelectionList[str](
+                *[(Text(s), s, shown is None or s in shown) for s in self.view.source_names]
+            )
 
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged) -> None:
@@ -193,8 +195,10 @@ class LogScreen(Screen[None]):
             t.append("loading… ", "yellow")
         if view.following:
             if view.paused:
-                t.append(f"PAUSED · {view.waiting:,} new line{'s' if view.waiting != 1 else ''} · G resumes",
-                         "bold yellow")
+                t.append(
+                    f"PAUSED · {view.waiting:,} new line{'s' if view.waiting != 1 else ''} · G resumes",
+                    "bold yellow",
+                )
             else:
                 t.append("following", "green")
         else:
@@ -284,8 +288,9 @@ class LogScreen(Screen[None]):
             if self._aws is None:
                 self._aws = aws
                 aws.notices.append(self._on_aws_notice)
-            self.logs = logs = ResourceLogs(aws, self.kind, self.resource_name, pattern=self.pattern,
-                                            notice=self._on_notice)
+            self.logs = logs = ResourceLogs(
+                aws, self.kind, self.resource_name, pattern=self.pattern, notice=self._on_notice
+            )
             if self.describe is None:
                 try:
                     self.describe = await logs.describe()
@@ -295,7 +300,8 @@ class LogScreen(Screen[None]):
                 status = self._status_of()
                 # jobs while they run; endpoints while they serve (an InService endpoint keeps logging)
                 self.follow_wanted = self.kind.is_in_progress(status) or (
-                    self.kind is ENDPOINT and status in ("InService", ""))
+                    self.kind is ENDPOINT and status in ("InService", "")
+                )
             self._resolve_range()
             self._range_text = self._range_label()
             streams = await logs.streams()
@@ -315,8 +321,9 @@ class LogScreen(Screen[None]):
                     view.add_events(batch)
             else:  # the newest lines first, then older ones above them, up to the line cap
                 first, oldest, complete = True, None, True
-                async for batch, done in logs.tail(self.range_start, end, limit=view.max_lines,
-                                                   streams=[s.name for s in streams]):
+                async for batch, done in logs.tail(
+                    self.range_start, end, limit=view.max_lines, streams=[s.name for s in streams]
+                ):
                     complete = done
                     for e in batch:
                         if e.timestamp >= t0 - 10_000:
@@ -524,7 +531,9 @@ class LogScreen(Screen[None]):
             suffix = "-matches" if self.view.matches_only else ""
             inp.value = os.path.abspath(f"{safe}{suffix}.log")
             n = len(self.view.visible_lines)
-            inp.placeholder = f"save {n:,} line{'s' if n != 1 else ''}{' (matches only)' if suffix else ''} to file"
+            inp.placeholder = (
+                f"save {n:,} line{'s' if n != 1 else ''}{' (matches only)' if suffix else ''} to file"
+            )
         else:
             inp.value = ""
         inp.remove_class("-hidden")
@@ -579,4 +588,3 @@ class LogScreen(Screen[None]):
                 return
             self.notify(f"Saved {n:,} lines to {path}", timeout=4)
         self._render_status()
-

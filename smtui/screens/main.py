@@ -72,13 +72,30 @@ def table_columns(kind: ResourceKind) -> list[TableColumn]:
     for col in kind.columns:
         k = col.key
         if k == "name":
-            out.append(TableColumn(k, col.title, min_width=16, max_width=64, measure=_len_of("name", 64),
-                                   sort_value=_sort_text("name")))
+            out.append(
+                TableColumn(
+                    k,
+                    col.title,
+                    min_width=16,
+                    max_width=64,
+                    measure=_len_of("name", 64),
+                    sort_value=_sort_text("name"),
+                )
+            )
         elif k == "status":
-            out.append(TableColumn(k, col.title, min_width=10, max_width=30,
-                                   measure=lambda raw: len(raw.get("status") or "") + (
-                                       len(raw.get("secondary") or "") + 3 if raw.get("secondary") else 0),
-                                   sort_value=_sort_text("status")))
+            out.append(
+                TableColumn(
+                    k,
+                    col.title,
+                    min_width=10,
+                    max_width=30,
+                    measure=lambda raw: (
+                        len(raw.get("status") or "")
+                        + (len(raw.get("secondary") or "") + 3 if raw.get("secondary") else 0)
+                    ),
+                    sort_value=_sort_text("status"),
+                )
+            )
         elif k == "created":
             out.append(TableColumn(k, col.title, width=col.width or 10, sort_value=_sort_created))
         elif k == "modified":
@@ -86,11 +103,23 @@ def table_columns(kind: ResourceKind) -> list[TableColumn]:
         elif k == "duration":
             out.append(TableColumn(k, col.title, width=col.width or 10, sort_value=_sort_duration))
         elif k in ("instances", "variants"):
-            out.append(TableColumn(k, col.title, min_width=10, max_width=40, measure=_len_of(k, 40),
-                                   sort_value=_sort_text(k)))
+            out.append(
+                TableColumn(
+                    k, col.title, min_width=10, max_width=40, measure=_len_of(k, 40), sort_value=_sort_text(k)
+                )
+            )
         else:  # reason and anything else: text
-            out.append(TableColumn(k, col.title, min_width=8, max_width=200, measure=_len_of(k, 80),
-                                   sort_value=_sort_text(k), expand=k == "reason"))
+            out.append(
+                TableColumn(
+                    k,
+                    col.title,
+                    min_width=8,
+                    max_width=200,
+                    measure=_len_of(k, 80),
+                    sort_value=_sort_text(k),
+                    expand=k == "reason",
+                )
+            )
     return out
 
 
@@ -112,9 +141,13 @@ def format_row(kind: ResourceKind, raw: dict[str, Any], *, absolute: bool = Fals
             cells.append((text, status_style(status)))
         elif k in ("created", "modified"):
             value = raw.get(k)
-            cells.append((listing.iso(value) if absolute else listing.age(value, now), "" if not absolute else "dim"))
+            cells.append(
+                (listing.iso(value) if absolute else listing.age(value, now), "" if not absolute else "dim")
+            )
         elif k == "duration":
-            secs = listing.duration(raw.get("created"), None if running else (raw.get("ended") or raw.get("modified")), now)
+            secs = listing.duration(
+                raw.get("created"), None if running else (raw.get("ended") or raw.get("modified")), now
+            )
             cells.append((listing.span(secs), "yellow" if running else ""))
         elif k in ("instances", "variants"):
             value = raw.get(k)
@@ -128,8 +161,13 @@ def format_row(kind: ResourceKind, raw: dict[str, Any], *, absolute: bool = Fals
 
 def search_text(key: str, raw: dict[str, Any]) -> str:
     """What the ``/`` filter matches: name, status, instances and reason."""
-    parts = [raw.get("name") or key, raw.get("status") or "", raw.get("secondary") or "",
-             raw.get("instances") or "", raw.get("reason") or ""]
+    parts = [
+        raw.get("name") or key,
+        raw.get("status") or "",
+        raw.get("secondary") or "",
+        raw.get("instances") or "",
+        raw.get("reason") or "",
+    ]
     return clean(" ".join(parts)).lower()
 
 
@@ -160,8 +198,12 @@ class ServerFilterScreen(ModalScreen[ServerFilter | None]):
         with Vertical(id="server-filter-body"):
             yield Static(Text(f"Server-side filter: {self.kind.title}", style="bold"))
             yield Label("Status")
-            yield Select([(s, s) for s in self.kind.statuses], value=self.current.status or Select.NULL,
-                         prompt="any status", id="sf-status")
+            yield Select(
+                [(s, s) for s in self.kind.statuses],
+                value=self.current.status or Select.NULL,
+                prompt="any status",
+                id="sf-status",
+            )
             yield Label("Name contains (letters, digits, hyphens)")
             yield Input(self.current.name_contains or "", placeholder="e.g. churn", id="sf-name")
             yield Label("Created after (2h, 3d, 1w or 2026-11-27T10:00)")
@@ -250,10 +292,13 @@ class ResourcePane(Vertical):
         #: the latest throttling notice for this pane's calls, and when it came (monotonic)
         self.notice = ""
         self._notice_at = 0.0
-        self._notice_ops = tuple("".join(w.title() for w in op.split("_")) for op in (kind.list_op, kind.describe_op))
+        self._notice_ops = tuple(
+            "".join(w.title() for w in op.split("_")) for op in (kind.list_op, kind.describe_op)
+        )
         self._notices_of: Any = None
-        self.table = ResourceTable(table_columns(kind), self._format, search_text=search_text,
-                                   id=f"{kind.key}-table")
+        self.table = ResourceTable(
+            table_columns(kind), self._format, search_text=search_text, id=f"{kind.key}-table"
+        )
         self.table.sort_by("created", reverse=True)
 
     # ------------------------------------------------------------------ compose
@@ -268,8 +313,11 @@ class ResourcePane(Vertical):
         found = self.query(".pane-filter")
         if found:
             return found.only_one(Input)
-        box = Input(placeholder="filter: substring, or a regular expression (enter keeps it, escape clears)",
-                    id=f"{self.kind.key}-filter", classes="pane-filter")
+        box = Input(
+            placeholder="filter: substring, or a regular expression (enter keeps it, escape clears)",
+            id=f"{self.kind.key}-filter",
+            classes="pane-filter",
+        )
         box.display = False
         self.mount(box)
         return box
@@ -336,11 +384,15 @@ class ResourcePane(Vertical):
             if show_table and self.on_screen and self.screen.focused is None:
                 self.table.focus()  # it could not take the focus while hidden
         # the footer shows l/t/c only with a row under the cursor, escape only with a filter
-        binding_state = (self.table.cursor_key is not None, bool(self.table.filter_text or self._filter_error))
+        binding_state = (
+            self.table.cursor_key is not None,
+            bool(self.table.filter_text or self._filter_error),
+        )
         if binding_state != self._binding_state:
             self._binding_state = binding_state
             self.refresh_bindings()
         self.update_status()
+
     def update_status(self) -> None:
         if not self.is_mounted:
             return
@@ -397,13 +449,20 @@ class ResourcePane(Vertical):
         self.stale = False
         self.busy = True
         self.update_status()
-        self.run_worker(self._refresh_pass, group=f"list-{self.kind.key}", exclusive=True,
-                        exit_on_error=False, name=f"list {self.kind.key}")
+        self.run_worker(
+            self._refresh_pass,
+            group=f"list-{self.kind.key}",
+            exclusive=True,
+            exit_on_error=False,
+            name=f"list {self.kind.key}",
+        )
 
     def _schedule(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        interval = float(getattr(self.app, "settings", None).refresh_interval if hasattr(self.app, "settings") else 10)
+        interval = float(
+            getattr(self.app, "settings", None).refresh_interval if hasattr(self.app, "settings") else 10
+        )
         self._timer = self.set_timer(interval, self._tick, name=f"refresh {self.kind.key}")
 
     def _tick(self) -> None:
@@ -529,8 +588,12 @@ class ResourcePane(Vertical):
         self._pending_describe = todo
         worker = self._describe_worker
         if todo and (worker is None or worker.is_finished):
-            self._describe_worker = self.run_worker(self._describe_loop, group=f"describe-{self.kind.key}",
-                                                    exit_on_error=False, name=f"describe {self.kind.key}")
+            self._describe_worker = self.run_worker(
+                self._describe_loop,
+                group=f"describe-{self.kind.key}",
+                exit_on_error=False,
+                name=f"describe {self.kind.key}",
+            )
 
     @staticmethod
     def _list_waiting(aws: Any, bucket: str) -> bool:
@@ -716,13 +779,18 @@ def _commands() -> type:
 
 class MainScreen(Screen[None]):
     HELP_TITLE = "main screen"
-    HELP = ("/ filters the rows as you type (substring, or a regex when it has regex characters); "
-            "f sets a server-side filter (status, name, created after); s cycles the sort column, "
-            "S reverses it; enter opens a row; : switches pane by name (ep, training, processing, "
-            "transform, audit).")
+    HELP = (
+        "/ filters the rows as you type (substring, or a regex when it has regex characters); "
+        "f sets a server-side filter (status, name, created after); s cycles the sort column, "
+        "S reverses it; enter opens a row; : switches pane by name (ep, training, processing, "
+        "transform, audit)."
+    )
     COMMANDS = {_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        *[Binding(str(i), f"show_pane('{k.key}')", k.title, show=False, id=f"pane.{k.key}") for i, k in enumerate(KINDS, 1)],
+        *[
+            Binding(str(i), f"show_pane('{k.key}')", k.title, show=False, id=f"pane.{k.key}")
+            for i, k in enumerate(KINDS, 1)
+        ],
         Binding(str(len(KINDS) + 1), "show_pane('audit')", "Audit", show=False, id="pane.audit"),
         Binding("colon", "command", "Command", id="main.command"),
         Binding("q", "app.quit", "Quit", id="app.quit-main"),
@@ -747,7 +815,9 @@ class MainScreen(Screen[None]):
 
         ``mount`` registers the widgets at once, so queries and the switcher find them right away.
         """
-        if self._hidden_mounted or not self.is_attached:  # (not attached: the app quit before its first frame)
+        if (
+            self._hidden_mounted or not self.is_attached
+        ):  # (not attached: the app quit before its first frame)
             return
         self._hidden_mounted = True
         from smtui.screens.audit import AuditPane

@@ -38,8 +38,20 @@ from smtui.aws.logs import is_health_check
 from smtui.text import DISPLAY_LIMIT, clean, clean_keep_sgr, to_text
 
 #: Label colours, chosen to stay distinct from each other on dark and light themes.
-PALETTE = ("#5fafff", "#ffaf5f", "#87d75f", "#d787d7", "#5fd7d7", "#ffd75f", "#ff8787", "#afafff",
-           "#87d7af", "#d7af87", "#af87ff", "#d7d7d7")
+PALETTE = (
+    "#5fafff",
+    "#ffaf5f",
+    "#87d75f",
+    "#d787d7",
+    "#5fd7d7",
+    "#ffd75f",
+    "#ff8787",
+    "#afafff",
+    "#87d7af",
+    "#d7af87",
+    "#af87ff",
+    "#d7d7d7",
+)
 LABEL_MAX = 28
 TIMESTAMP_MODES = ("utc", "local", "off")
 
@@ -153,7 +165,11 @@ class LogView(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "log-view--timestamp", "log-view--match", "log-view--current", "log-view--marker"}
+        "log-view--timestamp",
+        "log-view--match",
+        "log-view--current",
+        "log-view--marker",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g,home", "top", "Top", show=False, id="logview.top"),
@@ -190,8 +206,14 @@ class LogView(ScrollView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, LogView.Changed)
 
-    def __init__(self, *, max_lines: int = 200_000, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_lines: int = 200_000,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.max_lines = max_lines
         self._all: list[LogLine] = []
@@ -242,7 +264,9 @@ class LogView(ScrollView, can_focus=True):
 
     @property
     def filtered(self) -> bool:
-        return bool(self.sources is not None or self.hide_health_checks or (self.matches_only and self.search))
+        return bool(
+            self.sources is not None or self.hide_health_checks or (self.matches_only and self.search)
+        )
 
     def register_sources(self, sources: Iterable[str]) -> None:
         """Give sources their colours in this order (call with sorted labels for stable colours)."""
@@ -529,11 +553,17 @@ class LogView(ScrollView, can_focus=True):
         if self._current is not None:
             start = self._line_index(self._current) + (1 if forward else -1)
         else:
-            start = self._index_at_row(int(self.scroll_y)) if forward else \
-                self._index_at_row(int(self.scroll_y) + self.size.height - 1)
+            start = (
+                self._index_at_row(int(self.scroll_y))
+                if forward
+                else self._index_at_row(int(self.scroll_y) + self.size.height - 1)
+            )
         view = self._view
-        rng = (range(start, n), range(0, min(start, n))) if forward else \
-            (range(min(start, n - 1), -1, -1), range(n - 1, max(start, -1), -1))
+        rng = (
+            (range(start, n), range(0, min(start, n)))
+            if forward
+            else (range(min(start, n - 1), -1, -1), range(n - 1, max(start, -1), -1))
+        )
         for part in rng:
             for i in part:
                 if search(view[i].text):
@@ -687,7 +717,7 @@ class LogView(ScrollView, can_focus=True):
         w = self._label_width
         if len(source) > w:
             keep = w - 1
-            source = source[: keep // 2] + "…" + source[len(source) - (keep - keep // 2):]
+            source = source[: keep // 2] + "…" + source[len(source) - (keep - keep // 2) :]
         return source.ljust(w)
 
     def _message_text(self, line: LogLine, base: Style) -> Text:
@@ -697,7 +727,9 @@ class LogView(ScrollView, can_focus=True):
             raw = line.text
             if len(raw) > DISPLAY_LIMIT:
                 text = Text(raw[:DISPLAY_LIMIT])
-                text.append(f" … [{len(raw) - DISPLAY_LIMIT:,} more characters]", self._component("log-view--marker"))
+                text.append(
+                    f" … [{len(raw) - DISPLAY_LIMIT:,} more characters]", self._component("log-view--marker")
+                )
             else:
                 text = Text(raw)
         if self.search is not None:
@@ -766,7 +798,9 @@ class LogView(ScrollView, can_focus=True):
             strip = self._final.get(key)
             if strip is None:
                 strip = self._render_full(line)[0]
-                strip = strip.crop_extend(scroll_x, scroll_x + width, self._style).apply_offsets(scroll_x, row)
+                strip = strip.crop_extend(scroll_x, scroll_x + width, self._style).apply_offsets(
+                    scroll_x, row
+                )
                 self._final[key] = strip
             return strip
         if row >= offsets[-1]:
@@ -782,6 +816,7 @@ class LogView(ScrollView, can_focus=True):
             strip = strip.crop_extend(0, width, self._style).apply_offsets(0, row)
             self._final[key] = strip
         return strip
+
 
 def now_ms() -> int:
     return int(time.time() * 1000)

@@ -389,8 +389,12 @@ class ResourceTable(ScrollView, can_focus=True):
         previous = self._last_signature
         if signature != previous:
             self._last_signature = signature
-            if previous and signature[1:] == previous[1:] and len(signature[0]) == len(previous[0]) and all(
-                    a[0] == b[0] for a, b in zip(signature[0], previous[0], strict=True)):
+            if (
+                previous
+                and signature[1:] == previous[1:]
+                and len(signature[0]) == len(previous[0])
+                and all(a[0] == b[0] for a, b in zip(signature[0], previous[0], strict=True))
+            ):
                 # same rows on screen, some updated in place: repaint only those lines
                 for y, (a, b) in enumerate(zip(signature[0], previous[0], strict=True), start=1):
                     if a != b:
@@ -400,14 +404,21 @@ class ResourceTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._notice_view()
 
-
     def _screen_signature(self) -> tuple[Any, ...]:
         """What the visible lines depend on; rows arriving off screen leave it unchanged."""
         start = int(self.scroll_y)
         keys = self._view[start : start + self._page_rows + 1]
         version = self._version
-        return (tuple((k, version.get(k)) for k in keys), self.cursor_index, self.sort_key, self.sort_reverse,
-                self.stamp, tuple(self._widths), self._matcher, len(self._view) <= start + self._page_rows)
+        return (
+            tuple((k, version.get(k)) for k in keys),
+            self.cursor_index,
+            self.sort_key,
+            self.sort_reverse,
+            self.stamp,
+            tuple(self._widths),
+            self._matcher,
+            len(self._view) <= start + self._page_rows,
+        )
 
     def _notice_view(self) -> None:
         if not self._view_notice_pending and self.is_mounted:
@@ -576,7 +587,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self._cells[key] = (version, self.stamp, cells)
         return cells
 
-    def _segments(self, cells: Sequence[Cell], widths: list[int], base: Style, override: Style | None) -> list[Segment]:
+    def _segments(
+        self, cells: Sequence[Cell], widths: list[int], base: Style, override: Style | None
+    ) -> list[Segment]:
         segments: list[Segment] = []
         sep = Segment(" " * _SEP, base)
         last = len(widths) - 1
@@ -624,8 +637,17 @@ class ResourceTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         key = self._view[index]
         cursor = index == self.cursor_index
-        cache_key = (key, self._version.get(key), self.stamp, cursor, cursor and self.has_focus, tuple(widths),
-                     scroll_x, width, base)
+        cache_key = (
+            key,
+            self._version.get(key),
+            self.stamp,
+            cursor,
+            cursor and self.has_focus,
+            tuple(widths),
+            scroll_x,
+            width,
+            base,
+        )
         line = self._lines.get(cache_key)
         if line is not None:
             return line

@@ -20,8 +20,9 @@ def resample(values: Sequence[float], width: int) -> list[float]:
     return out
 
 
-def spark(values: Sequence[float], width: int = 40, *, floor: float | None = 0.0,
-          ceiling: float | None = None) -> str:
+def spark(
+    values: Sequence[float], width: int = 40, *, floor: float | None = 0.0, ceiling: float | None = None
+) -> str:
     """A line of block characters for ``values`` (empty text for no data).
 
     The scale runs from ``floor`` (0 by default; ``None`` for the series minimum) to ``ceiling``

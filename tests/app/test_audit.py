@@ -37,8 +37,15 @@ def _screen_text(app) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
-                      legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     console.print(app.screen._compositor.render_update(full=True))  # the top screen only
     return console.export_text(styles=False)
 
@@ -97,13 +104,22 @@ async def pick(pilot, pane: AuditPane, option_id: str) -> None:
 
 
 async def test_pick_an_identity_see_only_its_events_and_open_one(sandbox):
-    before = {k: truth(sandbox, 30, p) for k, p in (("all", lambda r: True), ("alice", lambda r: si(r) == "alice"),
-                                                    ("none", lambda r: not si(r)))}
+    before = {
+        k: truth(sandbox, 30, p)
+        for k, p in (
+            ("all", lambda r: True),
+            ("alice", lambda r: si(r) == "alice"),
+            ("none", lambda r: not si(r)),
+        )
+    }
     app = AuditApp(target=sandbox.target())
     async with app.run_test(size=(180, 50)) as pilot:
         pane = app.query_one(AuditPane)
-        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning,
-                    what="the scan to finish")
+        await until(
+            pilot,
+            lambda: pane.progress is not None and pane.progress.done and not pane.scanning,
+            what="the scan to finish",
+        )
         total = shown_ids(pane)
         check(total, before["all"], truth(sandbox, 30, lambda r: True))
         text = await screen_text(pilot)
@@ -164,8 +180,15 @@ async def test_event_name_filter_goes_to_the_server(sandbox):
         for ch in "CreateEndpoint":
             await pilot.press(ch)
         await pilot.press("enter")
-        await until(pilot, lambda: pane.trail_query is not None and pane.trail_query.event_name == "CreateEndpoint"
-                    and pane.progress.done and not pane.scanning)
+        await until(
+            pilot,
+            lambda: (
+                pane.trail_query is not None
+                and pane.trail_query.event_name == "CreateEndpoint"
+                and pane.progress.done
+                and not pane.scanning
+            ),
+        )
         assert pane.trail_query.lookup_attribute() == ("EventName", "CreateEndpoint")
         assert shown_ids(pane) == before
         assert "EventName=CreateEndpoint" in await screen_text(pilot)
@@ -185,16 +208,25 @@ async def test_domains_line_says_where_source_identity_is_off(sandbox):
 async def test_resource_history_screen_names_who_created_it(sandbox):
     from smtui.sandbox import scenario
 
-    rec = next(r for r in sandbox.recorder.events
-               if r.get("eventName") == "CreateTrainingJob" and si(r) == "alice")
+    rec = next(
+        r for r in sandbox.recorder.events if r.get("eventName") == "CreateTrainingJob" and si(r) == "alice"
+    )
     name = rec["requestParameters"]["trainingJobName"]
     app = AuditApp(target=sandbox.target())
     async with app.run_test(size=(180, 50)) as pilot:
         await app.get_aws()
         screen = ResourceTrailScreen(TRAINING, name)
         await app.push_screen(screen)
-        await until(pilot, lambda: not screen.scanning and screen.progress is not None
-                    and screen.progress.done and screen.phase == "EventSource", limit=40)
+        await until(
+            pilot,
+            lambda: (
+                not screen.scanning
+                and screen.progress is not None
+                and screen.progress.done
+                and screen.phase == "EventSource"
+            ),
+            limit=40,
+        )
         await pilot.pause()
         assert any(e.event_id == rec["eventID"] for e in screen.events)
         assert all(trail.names_resource(e, name) for e in screen.events)
@@ -217,9 +249,20 @@ async def test_server_side_insights_shows_the_same_table(sandbox):
     logs.create_log_group(logGroupName=group)
     logs.create_log_stream(logGroupName=group, logStreamName="trail")
     records = [r for r in list(sandbox.recorder.events) if r.get("eventSource") == "sagemaker.amazonaws.com"]
-    logs.put_log_events(logGroupName=group, logStreamName="trail", logEvents=sorted(
-        ({"timestamp": int(trail._parse_time(r["eventTime"]).timestamp() * 1000), "message": json.dumps(r)}
-         for r in records), key=lambda e: e["timestamp"]))
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="trail",
+        logEvents=sorted(
+            (
+                {
+                    "timestamp": int(trail._parse_time(r["eventTime"]).timestamp() * 1000),
+                    "message": json.dumps(r),
+                }
+                for r in records
+            ),
+            key=lambda e: e["timestamp"],
+        ),
+    )
     app = AuditApp(target=sandbox.target())
     app.options["trail_log_group"] = group
     async with app.run_test(size=(180, 50)) as pilot:
@@ -228,8 +271,11 @@ async def test_server_side_insights_shows_the_same_table(sandbox):
         assert pane.progress.via == "Logs Insights"
         await pick(pilot, pane, "id:bob")
         await until(pilot, lambda: pane.filter.identity == "bob" and pane.progress.done and not pane.scanning)
-        want = sorted(r["eventID"] for r in records if si(r) == "bob"
-                      and trail._parse_time(r["eventTime"]) >= datetime.now(UTC) - timedelta(days=30))
+        want = sorted(
+            r["eventID"]
+            for r in records
+            if si(r) == "bob" and trail._parse_time(r["eventTime"]) >= datetime.now(UTC) - timedelta(days=30)
+        )
         assert shown_ids(pane) == want
         text = await screen_text(pilot)
         assert "Logs Insights: Complete" in text and "server-side" in text
@@ -256,7 +302,9 @@ def test_time_window_prompt_values():
     assert parse_window("7d", now=now) == (now - timedelta(days=7), None)
     assert parse_window("since 2026-11-20", now=now) == (datetime(2026, 11, 20, tzinfo=UTC), None)
     assert parse_window("2026-11-20T08:00..2026-11-21", now=now) == (
-        datetime(2026, 11, 20, 8, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+        datetime(2026, 11, 20, 8, tzinfo=UTC),
+        datetime(2026, 11, 21, tzinfo=UTC),
+    )
     with pytest.raises(ValueError):
         parse_window("2026-11-21..2026-11-20", now=now)
 
@@ -269,11 +317,20 @@ def busy():
     sb = Sandbox(seed="empty", driver=False, region="eu-west-2").start()
     now = datetime.now(UTC).replace(microsecond=0)
     for i in range(400):
-        sb.recorder.add({"eventVersion": "1.09", "eventSource": "sagemaker.amazonaws.com",
-                         "eventName": "DescribeTrainingJob", "eventTime": (now - timedelta(seconds=60 * i + 60))
-                         .strftime("%Y-%m-%dT%H:%M:%SZ"), "readOnly": True,
-                         "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/R/u",
-                                          "sessionContext": {"sourceIdentity": f"u{i % 3}"}}})
+        sb.recorder.add(
+            {
+                "eventVersion": "1.09",
+                "eventSource": "sagemaker.amazonaws.com",
+                "eventName": "DescribeTrainingJob",
+                "eventTime": (now - timedelta(seconds=60 * i + 60)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "readOnly": True,
+                "userIdentity": {
+                    "type": "AssumedRole",
+                    "arn": "arn:aws:sts::123456789012:assumed-role/R/u",
+                    "sessionContext": {"sourceIdentity": f"u{i % 3}"},
+                },
+            }
+        )
     yield sb
     sb.stop()
 
@@ -294,8 +351,11 @@ async def test_loading_page_by_page_can_be_stopped_with_x(busy):
         # nothing more can arrive: the loading worker is gone
         from textual.worker import WorkerState
 
-        assert all(w.state in (WorkerState.CANCELLED, WorkerState.SUCCESS)
-                   for w in app.workers if w.group == "audit-load")
+        assert all(
+            w.state in (WorkerState.CANCELLED, WorkerState.SUCCESS)
+            for w in app.workers
+            if w.group == "audit-load"
+        )
 
 
 async def test_quitting_during_a_scan_is_clean(busy):
@@ -314,9 +374,15 @@ async def test_command_line_audit_with_an_identity_picks_it(sandbox):
         await app.get_aws()
         await pilot.press("colon", *"audit alice", "enter")
         pane = app.screen.query_one(AuditPane)
-        await until(pilot, lambda: pane.display and pane.filter.identity == "alice", what="the identity filter")
+        await until(
+            pilot, lambda: pane.display and pane.filter.identity == "alice", what="the identity filter"
+        )
         # late in a test session the shared account's 24 hours hold many pages of other tests' calls, so
         # wait for alice's first rows rather than for the whole scan (2 requests/s)
-        await until(pilot, lambda: identity_cells(pane) or (pane.progress is not None and pane.progress.done),
-                    limit=90, what="alice's events")
+        await until(
+            pilot,
+            lambda: identity_cells(pane) or (pane.progress is not None and pane.progress.done),
+            limit=90,
+            what="alice's events",
+        )
         assert set(identity_cells(pane)) == {"alice"}

@@ -75,13 +75,15 @@ async def test_hostile_messages_render_clean_colour_kept_and_long_lines_cut():
     async with app.run_test(size=(120, 12)) as pilot:
         view = app.query_one(LogView)
         big = "y" * (256 * 1024)
-        view.add_events([
-            ev(1, "\x1b]0;pwned\x07\x1b[2Jvisible"),
-            ev(2, "\x1b[31mred\x1b[0m plain"),
-            ev(3, "tqdm 10%\r50%\r100%|done|"),
-            ev(4, "\x9b6n\x9d8;;http://x\x9clink"),
-            ev(5, big),
-        ])
+        view.add_events(
+            [
+                ev(1, "\x1b]0;pwned\x07\x1b[2Jvisible"),
+                ev(2, "\x1b[31mred\x1b[0m plain"),
+                ev(3, "tqdm 10%\r50%\r100%|done|"),
+                ev(4, "\x9b6n\x9d8;;http://x\x9clink"),
+                ev(5, big),
+            ]
+        )
         view.set_timestamps("off")
         view.set_show_labels(False)
         await pilot.pause()
@@ -131,7 +133,9 @@ async def test_sources_ping_timestamps_and_wrap():
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(LogView)
         ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0'
-        view.add_events([ev(1000, "one", "algo-1"), ev(2000, ping, "algo-2"), ev(3000, "three " + "z" * 100, "algo-2")])
+        view.add_events(
+            [ev(1000, "one", "algo-1"), ev(2000, ping, "algo-2"), ev(3000, "three " + "z" * 100, "algo-2")]
+        )
         view.set_sources({"algo-2"})
         assert [ln.text[:5] for ln in view.visible_lines] == ["10.0.", "three"]
         view.set_hide_health_checks(True)
@@ -188,8 +192,12 @@ def job_with_four_streams(sandbox):
     create_training_job(sandbox, job, instances=5)
     base = now_ms() - 120_000
     for k in range(1, 5):
-        put(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000",
-            [(base + 4 * i + k, f"[algo-{k}] step {i}") for i in range(200)])
+        put(
+            sandbox,
+            TRAINING_GROUP,
+            f"{job}/algo-{k}-1700000000",
+            [(base + 4 * i + k, f"[algo-{k}] step {i}") for i in range(200)],
+        )
     return job, base
 
 
@@ -272,8 +280,12 @@ async def test_endpoint_follows_hides_ping_and_loads_older_history_at_the_top(sa
     group = ENDPOINT.log_group(ep)
     now = now_ms()
     ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"'
-    put(sandbox, group, "AllTraffic/i-0aaa", [(now - 3 * 3_600_000, "three hours ago"),
-                                              (now - 600_000, "ten minutes ago"), (now - 500_000, ping)])
+    put(
+        sandbox,
+        group,
+        "AllTraffic/i-0aaa",
+        [(now - 3 * 3_600_000, "three hours ago"), (now - 600_000, "ten minutes ago"), (now - 500_000, ping)],
+    )
     app = SmtuiApp(sandbox=sandbox)
     async with app.run_test(size=(120, 20)) as pilot:
         await app.get_aws()
@@ -291,7 +303,9 @@ async def test_endpoint_follows_hides_ping_and_loads_older_history_at_the_top(sa
         await wait_for(lambda: screen.view.lines[-1].text == "new instance line", 15)
         await wait_for(lambda: "AllTraffic/i-0bbb" in screen.sources, 20)
         await pilot.press("1")  # last 5 minutes
-        await wait_for(lambda: not screen.busy and [ln.text for ln in screen.view.lines] == ["new instance line"])
+        await wait_for(
+            lambda: not screen.busy and [ln.text for ln in screen.view.lines] == ["new instance line"]
+        )
 
 
 async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monkeypatch):
@@ -343,8 +357,12 @@ async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(s
     job = uid("long")
     base = now_ms() - 3_600_000
     for k in range(1, 5):
-        put(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000",
-            [(base + 4 * i + k, f"algo-{k} line {i}") for i in range(1000)])
+        put(
+            sandbox,
+            TRAINING_GROUP,
+            f"{job}/algo-{k}-1700000000",
+            [(base + 4 * i + k, f"algo-{k} line {i}") for i in range(1000)],
+        )
     app = SmtuiApp(settings=Settings(log_line_cap=1000), sandbox=sandbox)
     async with app.run_test(size=(140, 20)) as pilot:
         await app.get_aws()

@@ -95,8 +95,9 @@ async def test_paging_more_than_100_jobs_and_the_server_filter(sandbox):
 
     region = "sa-east-1"
     prefix = unique("pg")
-    names = fsm.bulk_training_jobs(types.SimpleNamespace(region=region), 250, prefix,
-                                   start=dt.datetime(2019, 6, 1, tzinfo=dt.UTC))
+    names = fsm.bulk_training_jobs(
+        types.SimpleNamespace(region=region), 250, prefix, start=dt.datetime(2019, 6, 1, tzinfo=dt.UTC)
+    )
     app = SmtuiApp(target=dataclasses.replace(sandbox.target(), region=region))
     async with app.run_test(size=(150, 40)) as pilot:
         main = app.screen
@@ -131,8 +132,11 @@ async def test_status_change_new_and_deleted_jobs_appear_after_the_timer(sandbox
         fsm.set_status("training", name, "Failed", FailureReason="ClientError: CUDA out of memory")
         await until(pilot, lambda: pane.table.get_raw(name)["status"] == "Failed", what="status change")
         pane.table.move_to(name)
-        await until(pilot, lambda: "CUDA out of memory" in (pane.table.get_raw(name)["reason"] or ""),
-                    what="failure reason from Describe")
+        await until(
+            pilot,
+            lambda: "CUDA out of memory" in (pane.table.get_raw(name)["reason"] or ""),
+            what="failure reason from Describe",
+        )
         assert "refreshed" in pane.query_one(".pane-status").plain
 
         newcomer = unique("live-new")
@@ -153,8 +157,11 @@ async def test_refresh_key_and_hidden_panes_pause(sandbox):
         await until(pilot, lambda: training.stale, what="hidden pane marked stale instead of refreshing")
         before = sent["sagemaker.ListTrainingJobs"]
         endpoints_before = sent["sagemaker.ListEndpoints"]
-        await until(pilot, lambda: sent["sagemaker.ListEndpoints"] >= endpoints_before + 2,
-                    what="visible pane refreshing")
+        await until(
+            pilot,
+            lambda: sent["sagemaker.ListEndpoints"] >= endpoints_before + 2,
+            what="visible pane refreshing",
+        )
         assert sent["sagemaker.ListTrainingJobs"] == before  # hidden: paused
         await pilot.press("2")  # shown again: refreshed at once
         await until(pilot, lambda: sent["sagemaker.ListTrainingJobs"] > before)
@@ -166,13 +173,25 @@ async def test_refresh_key_and_hidden_panes_pause(sandbox):
 
 async def test_access_denied_in_one_pane_leaves_the_others_working(sandbox):
     user = unique("list-training-only")
-    creds = sandbox.create_user_with_policy(user, {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob",
-                                                     "sagemaker:ListProcessingJobs", "sagemaker:ListTransformJobs",
-                                                     "sagemaker:Describe*"],
-                       "Resource": "*"}],
-    })
+    creds = sandbox.create_user_with_policy(
+        user,
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "sagemaker:ListTrainingJobs",
+                        "sagemaker:DescribeTrainingJob",
+                        "sagemaker:ListProcessingJobs",
+                        "sagemaker:ListTransformJobs",
+                        "sagemaker:Describe*",
+                    ],
+                    "Resource": "*",
+                }
+            ],
+        },
+    )
     sandbox.enable_iam_auth()
     try:
         app = SmtuiApp(target=sandbox.target(creds))
@@ -239,7 +258,9 @@ async def test_big_listing_refreshes_by_last_modified_and_notices_deletions(sand
         pane = app.screen.pane("training")
         await until(pilot, lambda: name in pane.table and pane.listing.complete)
         fsm.set_status("training", name, "Completed")
-        await until(pilot, lambda: pane.table.get_raw(name)["status"] == "Completed", what="incremental update")
+        await until(
+            pilot, lambda: pane.table.get_raw(name)["status"] == "Completed", what="incremental update"
+        )
         assert any(p["modified_after"] is not None for p in seen_params)  # an incremental pass ran
         fsm.delete("training", name)
         await until(pilot, lambda: name not in pane.table, what="deletion noticed by the next full pass")
@@ -281,7 +302,9 @@ async def test_switching_region_from_the_palette_reloads_every_pane(sandbox):
         await pilot.press("ctrl+p", *"region eu-west-3")
         from textual.widgets import OptionList
 
-        await until(pilot, lambda: app.screen.query(OptionList) and app.screen.query_one(OptionList).option_count)
+        await until(
+            pilot, lambda: app.screen.query(OptionList) and app.screen.query_one(OptionList).option_count
+        )
         await pilot.press("enter")
         await until(pilot, lambda: app.aws.region == "eu-west-3", what="reconnected")
         await until(pilot, lambda: "No endpoints in eu-west-3" in screen_text(app), what="empty state")
@@ -293,8 +316,10 @@ async def test_resource_table_widget_renders_only_visible_rows_and_updates_in_pl
 
     from smtui.widgets.resource_table import ResourceTable, TableColumn
 
-    cols = [TableColumn("name", "NAME", measure=lambda r: len(r["name"]), sort_value=lambda r: r["name"]),
-            TableColumn("n", "N", width=6, sort_value=lambda r: r["n"])]
+    cols = [
+        TableColumn("name", "NAME", measure=lambda r: len(r["name"]), sort_value=lambda r: r["name"]),
+        TableColumn("n", "N", width=6, sort_value=lambda r: r["n"]),
+    ]
 
     def fmt(key, raw):
         return [(raw["name"], "bold"), (str(raw["n"]), "")]
@@ -344,8 +369,13 @@ async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox):
     region = "ca-central-1"  # throttle buckets are per region: the other tests' regions are untouched
     import boto3
 
-    other = boto3.client("sagemaker", region_name=region, endpoint_url=sandbox.url,
-                         aws_access_key_id="AKIAOTHERTOOL0000001", aws_secret_access_key="x")
+    other = boto3.client(
+        "sagemaker",
+        region_name=region,
+        endpoint_url=sandbox.url,
+        aws_access_key_id="AKIAOTHERTOOL0000001",
+        aws_secret_access_key="x",
+    )
     stop = threading.Event()
 
     def other_tool() -> None:
@@ -360,7 +390,10 @@ async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox):
     thread = threading.Thread(target=other_tool, daemon=True)
     thread.start()
     try:
-        app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=dataclasses.replace(sandbox.target(), region=region))
+        app = SmtuiApp(
+            settings=Settings(refresh_interval=1.0),
+            target=dataclasses.replace(sandbox.target(), region=region),
+        )
         async with app.run_test(size=(150, 40)) as pilot:
             await pilot.press("2")
             pane = app.screen.pane("training")

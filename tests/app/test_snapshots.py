@@ -30,49 +30,91 @@ def _seed(sandbox) -> None:
     jobs = [
         ("llm-finetune", "ml.p4d.24xlarge", 2, "InProgress", "Training", 0, None, None),
         ("churn-xgb", "ml.m5.xlarge", 1, "Completed", "Completed", 30, 47, None),
-        ("resnet-oom", "ml.p3.2xlarge", 1, "Failed", "Failed", 60, 95,
-         "AlgorithmError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.78 GiB total capacity)"),
+        (
+            "resnet-oom",
+            "ml.p3.2xlarge",
+            1,
+            "Failed",
+            "Failed",
+            60,
+            95,
+            "AlgorithmError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.78 GiB total capacity)",
+        ),
         ("spot-retry", "ml.g5.2xlarge", 1, "Stopped", "Stopped", 90, 120, None),
     ]
     for suffix, itype, count, status, secondary, start_min, end_min, reason in jobs:
         name = f"{PREFIX}-{suffix}"
         create_training_job(sandbox, name, itype, count)
         created = T0 + dt.timedelta(minutes=start_min)
-        fields = {"CreationTime": created, "TrainingStartTime": created + dt.timedelta(minutes=2),
-                  "LastModifiedTime": created + dt.timedelta(minutes=(end_min or start_min) - start_min + 2),
-                  "SecondaryStatus": secondary}
+        fields = {
+            "CreationTime": created,
+            "TrainingStartTime": created + dt.timedelta(minutes=2),
+            "LastModifiedTime": created + dt.timedelta(minutes=(end_min or start_min) - start_min + 2),
+            "SecondaryStatus": secondary,
+        }
         if end_min is not None:
             fields["TrainingEndTime"] = T0 + dt.timedelta(minutes=end_min)
         if reason:
             fields["FailureReason"] = reason
         transitions = [
-            {"Status": "Starting", "StartTime": created, "EndTime": created + dt.timedelta(minutes=2),
-             "StatusMessage": "Preparing the instances for training"},
-            {"Status": "Downloading", "StartTime": created + dt.timedelta(minutes=2),
-             "EndTime": created + dt.timedelta(minutes=5), "StatusMessage": "Downloading input data"},
-            {"Status": "Training", "StartTime": created + dt.timedelta(minutes=5),
-             **({"EndTime": fields["TrainingEndTime"]} if end_min is not None else {}),
-             "StatusMessage": "Training image download completed. Training in progress."},
+            {
+                "Status": "Starting",
+                "StartTime": created,
+                "EndTime": created + dt.timedelta(minutes=2),
+                "StatusMessage": "Preparing the instances for training",
+            },
+            {
+                "Status": "Downloading",
+                "StartTime": created + dt.timedelta(minutes=2),
+                "EndTime": created + dt.timedelta(minutes=5),
+                "StatusMessage": "Downloading input data",
+            },
+            {
+                "Status": "Training",
+                "StartTime": created + dt.timedelta(minutes=5),
+                **({"EndTime": fields["TrainingEndTime"]} if end_min is not None else {}),
+                "StatusMessage": "Training image download completed. Training in progress.",
+            },
         ]
         if status == "Failed":
-            transitions.append({"Status": "Failed", "StartTime": fields["TrainingEndTime"],
-                                "EndTime": fields["TrainingEndTime"], "StatusMessage": reason})
+            transitions.append(
+                {
+                    "Status": "Failed",
+                    "StartTime": fields["TrainingEndTime"],
+                    "EndTime": fields["TrainingEndTime"],
+                    "StatusMessage": reason,
+                }
+            )
         fields["SecondaryStatusTransitions"] = transitions
-        fields["FinalMetricDataList"] = [] if end_min is None else [
-            {"MetricName": "validation:auc", "Value": 0.8125, "Timestamp": fields["TrainingEndTime"]}]
+        fields["FinalMetricDataList"] = (
+            []
+            if end_min is None
+            else [{"MetricName": "validation:auc", "Value": 0.8125, "Timestamp": fields["TrainingEndTime"]}]
+        )
         fsm.set_status("training", name, status, **fields)
     # one hour of metrics for the failed job, at fixed timestamps
     cw = sandbox.boto3_client("cloudwatch")
     data = []
     for minute in range(62, 95):
         t = T0 + dt.timedelta(minutes=minute)
-        for metric, value in (("CPUUtilization", 150 + (minute * 37) % 90), ("MemoryUtilization", 40 + minute % 20),
-                              ("GPUUtilization", 60 + (minute * 13) % 40),
-                              ("GPUMemoryUtilization", 70 + minute % 30), ("DiskUtilization", 21.0)):
-            data.append({"MetricName": metric, "Dimensions": [{"Name": "Host", "Value": f"{PREFIX}-resnet-oom/algo-1"}],
-                         "Timestamp": t, "Value": float(value), "Unit": "Percent"})
+        for metric, value in (
+            ("CPUUtilization", 150 + (minute * 37) % 90),
+            ("MemoryUtilization", 40 + minute % 20),
+            ("GPUUtilization", 60 + (minute * 13) % 40),
+            ("GPUMemoryUtilization", 70 + minute % 30),
+            ("DiskUtilization", 21.0),
+        ):
+            data.append(
+                {
+                    "MetricName": metric,
+                    "Dimensions": [{"Name": "Host", "Value": f"{PREFIX}-resnet-oom/algo-1"}],
+                    "Timestamp": t,
+                    "Value": float(value),
+                    "Unit": "Percent",
+                }
+            )
     for i in range(0, len(data), 500):
-        cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=data[i:i + 500])
+        cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=data[i : i + 500])
 
 
 @pytest.fixture
@@ -90,8 +132,11 @@ async def _training_pane(app: SmtuiApp, pilot) -> None:
     main.action_show_pane("training")
     pane.reload()
     await until(pilot, lambda: len(pane.table) == 4 and not pane.busy, what="snapshot rows")
-    await until(pilot, lambda: all(pane.table.get_raw(k)["instances"] for k in pane.table.keys()),
-                what="instances described")
+    await until(
+        pilot,
+        lambda: all(pane.table.get_raw(k)["instances"] for k in pane.table.keys()),
+        what="instances described",
+    )
     await pilot.pause()
 
 
@@ -109,7 +154,9 @@ def test_detail_screen_snapshot(sandbox, frozen, snap_compare):
         pane.table.move_to(f"{PREFIX}-resnet-oom")
         await pilot.press("enter")
         detail = app.screen
-        await until(pilot, lambda: getattr(detail, "last_refreshed", None) is not None and not detail.refreshing)
+        await until(
+            pilot, lambda: getattr(detail, "last_refreshed", None) is not None and not detail.refreshing
+        )
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(130, 48), run_before=run_before)

@@ -32,7 +32,9 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def make_job(sb: Sandbox, name: str, *, status: str = "InProgress", instances: int = 1, **fields: Any) -> None:
+def make_job(
+    sb: Sandbox, name: str, *, status: str = "InProgress", instances: int = 1, **fields: Any
+) -> None:
     """A training job in ``sb``'s region (created over HTTP, so CloudTrail records it), then its status."""
     sb.boto3_client("sagemaker").create_training_job(
         TrainingJobName=name,
@@ -52,16 +54,21 @@ def stream_of(name: str, host: int = 1) -> str:
 def put_lines(sb: Sandbox, group: str, stream: str, events: list[tuple[int, str]]) -> None:
     """PutLogEvents over HTTP (creating the group and stream when needed)."""
     logs = sb.boto3_client("logs")
-    for create, kw in ((logs.create_log_group, {"logGroupName": group}),
-                       (logs.create_log_stream, {"logGroupName": group, "logStreamName": stream})):
+    for create, kw in (
+        (logs.create_log_group, {"logGroupName": group}),
+        (logs.create_log_stream, {"logGroupName": group, "logStreamName": stream}),
+    ):
         try:
             create(**kw)
         except logs.exceptions.ResourceAlreadyExistsException:
             pass
     ordered = sorted(events)
     for i in range(0, len(ordered), 5000):
-        logs.put_log_events(logGroupName=group, logStreamName=stream,
-                            logEvents=[{"timestamp": t, "message": m} for t, m in ordered[i:i + 5000]])
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[{"timestamp": t, "message": m} for t, m in ordered[i : i + 5000]],
+        )
 
 
 def put_lines_backend(sb: Sandbox, group: str, stream: str, events: list[tuple[int, str]]) -> None:
@@ -69,7 +76,8 @@ def put_lines_backend(sb: Sandbox, group: str, stream: str, events: list[tuple[i
     from moto.logs.models import logs_backends
 
     logs_backends[ACCOUNT_ID][sb.region].put_log_events(
-        group, stream, [{"timestamp": t, "message": m} for t, m in sorted(events)])
+        group, stream, [{"timestamp": t, "message": m} for t, m in sorted(events)]
+    )
 
 
 async def until(pilot: Any, condition: Callable[[], Any], limit: float = 20.0, what: str = "") -> None:
@@ -135,34 +143,64 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
     make_job(sb, acct.failed, status="Failed", FailureReason="AlgorithmError: out of memory")
     t = now_ms() - 60_000
     for h in (1, 2):
-        put_lines(sb, TRAINING_GROUP, stream_of(acct.training, h), [(t + i * 1000 + h, f"epoch {i} host {h}")
-                                                                    for i in range(20)])
+        put_lines(
+            sb,
+            TRAINING_GROUP,
+            stream_of(acct.training, h),
+            [(t + i * 1000 + h, f"epoch {i} host {h}") for i in range(20)],
+        )
     put_lines(sb, TRAINING_GROUP, stream_of(acct.failed), [(t, "Traceback: MemoryError")])
     sm.create_processing_job(
         ProcessingJobName=acct.processing,
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge",
-                                               "VolumeSizeInGB": 30}},
-        AppSpecification={"ImageUri": IMAGE}, RoleArn=ROLE, StoppingCondition={"MaxRuntimeInSeconds": 600})
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}
+        },
+        AppSpecification={"ImageUri": IMAGE},
+        RoleArn=ROLE,
+        StoppingCondition={"MaxRuntimeInSeconds": 600},
+    )
     fsm.set_status("processing", acct.processing, "Completed", region=region)
-    put_lines(sb, "/aws/sagemaker/ProcessingJobs", f"{acct.processing}/algo-1-1700000000",
-              [(t, "processing row 1")])
+    put_lines(
+        sb, "/aws/sagemaker/ProcessingJobs", f"{acct.processing}/algo-1-1700000000", [(t, "processing row 1")]
+    )
     for model in (f"{tag}-model", f"{tag}-ep-model"):
         sm.create_model(ModelName=model, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE})
     sm.create_transform_job(
-        TransformJobName=acct.transform, ModelName=f"{tag}-model",
+        TransformJobName=acct.transform,
+        ModelName=f"{tag}-model",
         TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/in/"}}},
         TransformOutput={"S3OutputPath": "s3://b/out/"},
-        TransformResources={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1})
+        TransformResources={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+    )
     fsm.set_status("transform", acct.transform, "Completed", region=region)
-    put_lines(sb, "/aws/sagemaker/TransformJobs", f"{acct.transform}/i-0abc-1700000000", [(t, "transform ok")])
-    sm.create_endpoint_config(EndpointConfigName=f"{acct.endpoint}-config", ProductionVariants=[
-        {"VariantName": "variant-a", "ModelName": f"{tag}-ep-model", "InstanceType": "ml.m5.large",
-         "InitialInstanceCount": 1}])
+    put_lines(
+        sb, "/aws/sagemaker/TransformJobs", f"{acct.transform}/i-0abc-1700000000", [(t, "transform ok")]
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{acct.endpoint}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "variant-a",
+                "ModelName": f"{tag}-ep-model",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
     sm.create_endpoint(EndpointName=acct.endpoint, EndpointConfigName=f"{acct.endpoint}-config")
     fsm.set_status("endpoint", acct.endpoint, "InService", region=region)
-    put_lines(sb, f"/aws/sagemaker/Endpoints/{acct.endpoint}", "variant-a/i-0abc",
-              [(now_ms() - 1000, "POST /invocations 200")])
-    sm.create_domain(DomainName=acct.domain, AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
-                     SubnetIds=["subnet-0a1b2c3d"], VpcId="vpc-0123abcd",
-                     DomainSettings={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"})
+    put_lines(
+        sb,
+        f"/aws/sagemaker/Endpoints/{acct.endpoint}",
+        "variant-a/i-0abc",
+        [(now_ms() - 1000, "POST /invocations 200")],
+    )
+    sm.create_domain(
+        DomainName=acct.domain,
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE},
+        SubnetIds=["subnet-0a1b2c3d"],
+        VpcId="vpc-0123abcd",
+        DomainSettings={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
+    )
     return acct

@@ -47,11 +47,16 @@ async def test_unknown_command_and_nonsense_audit_window(sandbox):
         await pilot.press("escape")
         await pilot.press("5")
         audit = main.query_one("#audit")
-        await until(pilot, lambda: audit.progress is not None and not audit.scanning, limit=30, what="audit scan")
+        await until(
+            pilot, lambda: audit.progress is not None and not audit.scanning, limit=30, what="audit scan"
+        )
         window, events = audit.window, len(audit.events)
         await pilot.press("w", *"last tuesday-ish", "enter")
-        await until(pilot, lambda: "tuesday" in _notices(app).lower() or "window" in _notices(app).lower(),
-                    what="a message about the window")
+        await until(
+            pilot,
+            lambda: "tuesday" in _notices(app).lower() or "window" in _notices(app).lower(),
+            what="a message about the window",
+        )
         assert audit.window == window and len(audit.events) == events and not audit.scanning
 
 
@@ -60,7 +65,12 @@ def _job_with_five_lines(own_sandbox, prefix: str):
     sb = own_sandbox("il-central-1")
     name = uid(prefix)
     make_job(sb, name, status="Completed")
-    put_lines(sb, TRAINING_GROUP, f"{name}/algo-1-1700000000", [(now_ms() - 5000 + i, f"line {i}") for i in range(5)])
+    put_lines(
+        sb,
+        TRAINING_GROUP,
+        f"{name}/algo-1-1700000000",
+        [(now_ms() - 5000 + i, f"line {i}") for i in range(5)],
+    )
     return sb, name
 
 
@@ -88,11 +98,21 @@ async def test_log_view_bad_regex_bad_filter_pattern_and_nonsense_time(own_sandb
 
 def _smtui(*argv: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_ACCESS_KEY_ID="AKIAEXAMPLEEXAMPLE00",
-               AWS_SECRET_ACCESS_KEY="not-a-secret", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    return subprocess.run([sys.executable, "-m", "smtui", *argv], capture_output=True, text=True, env=env,
-                          timeout=30, stdin=subprocess.DEVNULL)
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ACCESS_KEY_ID="AKIAEXAMPLEEXAMPLE00",
+        AWS_SECRET_ACCESS_KEY="not-a-secret",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "smtui", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_unknown_profile_or_region_on_the_command_line():

@@ -50,7 +50,9 @@ async def test_endpoint_goes_away_mid_follow_no_line_lost_none_twice(own_sandbox
         screen = LogScreen(TRAINING, name)
         await app.push_screen(screen)
         await until(pilot, lambda: len(screen.view.lines) == 80, what="history")
-        await until(pilot, lambda: screen.view.following and screen.workers and not screen.busy, what="following")
+        await until(
+            pilot, lambda: screen.view.following and screen.workers and not screen.busy, what="following"
+        )
         shown_before = _texts(screen)
 
         # the endpoint goes away; the job keeps logging meanwhile (straight into the backend)
@@ -60,7 +62,9 @@ async def test_endpoint_goes_away_mid_follow_no_line_lost_none_twice(own_sandbox
         gap = {h: [(gap_start + i * 10 + h, f"during h{h} #{i}") for i in range(25)] for h in (1, 2)}
         for h, events in gap.items():
             put_lines_backend(sb, TRAINING_GROUP, stream_of(name, h), events)
-        await until(pilot, lambda: "retrying" in str(screen._status.render()), limit=15, what="a retry notice")
+        await until(
+            pilot, lambda: "retrying" in str(screen._status.render()), limit=15, what="a retry notice"
+        )
         assert "EndpointConnectionError" in screen_text(app)
         assert _texts(screen) == shown_before  # what was shown stays
         await down
@@ -100,8 +104,11 @@ async def test_expired_credentials_prompt_once_then_work_again_without_restart(o
 
         sb.expire_credentials()
         await until(pilot, lambda: isinstance(app.screen, ExpiredCredentialsScreen), what="the prompt")
-        await until(pilot, lambda: "The security token included in the request is expired" in screen_text(app),
-                    what="the prompt drawn")
+        await until(
+            pilot,
+            lambda: "The security token included in the request is expired" in screen_text(app),
+            what="the prompt drawn",
+        )
         assert "ExpiredTokenException" in screen_text(app)
         await until(pilot, lambda: "ExpiredTokenException" in screen.notice, what="the log view's notice")
         await pilot.pause(1.5)  # more failed polls meanwhile: still one prompt
@@ -112,9 +119,13 @@ async def test_expired_credentials_prompt_once_then_work_again_without_restart(o
         put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms(), "line after the refresh")])
         await pilot.press("enter")  # "I have refreshed them: retry"
         await until(pilot, lambda: not isinstance(app.screen, ExpiredCredentialsScreen), what="prompt closed")
-        await until(pilot, lambda: "line after the refresh" in _texts(screen), limit=20, what="follow resumed")
+        await until(
+            pilot, lambda: "line after the refresh" in _texts(screen), limit=20, what="follow resumed"
+        )
         await pilot.press("escape")  # back to the list: it reloads with the new session
-        await until(pilot, lambda: pane.error is None and name in pane.table and pane.loaded, what="pane reloaded")
+        await until(
+            pilot, lambda: pane.error is None and name in pane.table and pane.loaded, what="pane reloaded"
+        )
         assert not [s for s in app.screen_stack if isinstance(s, ExpiredCredentialsScreen)]
 
 
@@ -142,7 +153,9 @@ async def test_resource_deleted_while_its_detail_and_log_views_are_open(own_sand
     sb = own_sandbox("ca-central-1")
     name = uid("doomed")
     make_job(sb, name)
-    put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() - 3000 + i, f"kept line {i}") for i in range(5)])
+    put_lines(
+        sb, TRAINING_GROUP, stream_of(name), [(now_ms() - 3000 + i, f"kept line {i}") for i in range(5)]
+    )
     app = SmtuiApp(target=sb.target())
     async with app.run_test(size=(140, 40)) as pilot:
         detail = DetailScreen(TRAINING, name)
@@ -165,8 +178,11 @@ async def test_resource_deleted_while_its_detail_and_log_views_are_open(own_sand
         # the log view of a deleted resource: the lines stay, nothing crashes
         await app.push_screen(logs2 := LogScreen(TRAINING, name))
         await until(pilot, lambda: not logs2.busy and logs2.error, what="the log view says what happened")
-        assert "no longer exists" in screen_text(app) or "ResourceNotFound" in screen_text(app) \
+        assert (
+            "no longer exists" in screen_text(app)
+            or "ResourceNotFound" in screen_text(app)
             or "Could not find" in screen_text(app)
+        )
 
 
 async def test_quitting_while_the_audit_scan_runs_exits_cleanly(own_sandbox):
@@ -177,9 +193,15 @@ async def test_quitting_while_the_audit_scan_runs_exits_cleanly(own_sandbox):
 
     now = dt.datetime.now(dt.UTC)
     for i in range(400):  # 8 pages at 2 requests/s: still scanning when q is pressed
-        sb.recorder.add({"eventTime": (now - dt.timedelta(minutes=i + 1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         "eventName": "DescribeTrainingJob", "eventSource": "sagemaker.amazonaws.com",
-                         "awsRegion": sb.region, "userIdentity": {"type": "IAMUser", "userName": "u"}})
+        sb.recorder.add(
+            {
+                "eventTime": (now - dt.timedelta(minutes=i + 1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "eventName": "DescribeTrainingJob",
+                "eventSource": "sagemaker.amazonaws.com",
+                "awsRegion": sb.region,
+                "userIdentity": {"type": "IAMUser", "userName": "u"},
+            }
+        )
     app = SmtuiApp(target=sb.target())
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("5")
@@ -191,8 +213,9 @@ async def test_quitting_while_the_audit_scan_runs_exits_cleanly(own_sandbox):
     assert app.return_code in (0, None)
 
 
-async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_restart(own_sandbox, tmp_path,
-                                                                                      monkeypatch):
+async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_restart(
+    own_sandbox, tmp_path, monkeypatch
+):
     """The user's profile reads keys from ~/.aws/credentials; they expire; the user writes new ones (as
     `aws sso login` or a credentials helper would) and presses enter at the prompt: smtui reads the file
     again and goes on with the new key, in the same process."""
@@ -209,8 +232,11 @@ async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_r
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("2")
         pane = app.screen_stack[0].pane("training")
-        await until(pilot, lambda: isinstance(app.screen, ExpiredCredentialsScreen)
-                    and "have expired" in screen_text(app), what="the prompt")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ExpiredCredentialsScreen) and "have expired" in screen_text(app),
+            what="the prompt",
+        )
         creds.write_text("[work]\naws_access_key_id = AKIANEWKEY0000000002\naws_secret_access_key = new\n")
         first_new = len(sb.requests)
         await pilot.press("enter")
@@ -254,9 +280,13 @@ async def test_headless_follow_survives_the_endpoint_going_away(own_sandbox, cap
         await printed("before 9")
         down = asyncio.create_task(asyncio.to_thread(sb.restart, 3.0))
         await wait_for(lambda: not sb.running, what="the endpoint gone")
-        put_lines_backend(sb, TRAINING_GROUP, stream_of(name), [(now_ms() + i, f"during {i}") for i in range(10)])
+        put_lines_backend(
+            sb, TRAINING_GROUP, stream_of(name), [(now_ms() + i, f"during {i}") for i in range(10)]
+        )
         await down
-        put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() + 100 + i, f"after {i}") for i in range(10)])
+        put_lines(
+            sb, TRAINING_GROUP, stream_of(name), [(now_ms() + 100 + i, f"after {i}") for i in range(10)]
+        )
         await printed("after 9", limit=30)
     finally:
         task.cancel()
@@ -264,4 +294,6 @@ async def test_headless_follow_survives_the_endpoint_going_away(own_sandbox, cap
         await aws.close()
     lines = [ln for ln in seen.splitlines() if ln.strip()]
     expected = [f"{w} {i}" for w in ("before", "during", "after") for i in range(10)]
-    assert lines == expected  # (whether stderr said "retrying" depends on botocore's own retries absorbing it)
+    assert (
+        lines == expected
+    )  # (whether stderr said "retrying" depends on botocore's own retries absorbing it)

@@ -26,9 +26,40 @@ TRAINING = BY_KEY["training"]
 
 # ---------------------------------------------------------------------------------------------- the sanitiser
 
-ESCAPE_PIECES = ["\x1b", "[", "]", "P", "\\", "\x07", "\x9b", "\x9c", "\x9d", "\x90", "0;", "52;c;", "8;;",
-                 "2J", "m", "31", ";", "?", "1049h", "\x7f", "\x00", "\r", "\n", "\t", "\u202e", "\u2066",
-                 "\ud800", "\udcff", "é", "日本", "a", " "]
+ESCAPE_PIECES = [
+    "\x1b",
+    "[",
+    "]",
+    "P",
+    "\\",
+    "\x07",
+    "\x9b",
+    "\x9c",
+    "\x9d",
+    "\x90",
+    "0;",
+    "52;c;",
+    "8;;",
+    "2J",
+    "m",
+    "31",
+    ";",
+    "?",
+    "1049h",
+    "\x7f",
+    "\x00",
+    "\r",
+    "\n",
+    "\t",
+    "\u202e",
+    "\u2066",
+    "\ud800",
+    "\udcff",
+    "é",
+    "日本",
+    "a",
+    " ",
+]
 hostile_text = st.lists(st.sampled_from(ESCAPE_PIECES) | st.text(max_size=5), max_size=40).map("".join)
 #: what Rich may legitimately write for a Text: SGR sequences only
 _SGR_ONLY = re.compile(r"\x1b\[[0-9;]*m")
@@ -36,7 +67,9 @@ _SGR_ONLY = re.compile(r"\x1b\[[0-9;]*m")
 
 def _rendered(text) -> str:
     buf = io.StringIO()
-    Console(file=buf, force_terminal=True, color_system="truecolor", width=80, legacy_windows=False).print(text)
+    Console(file=buf, force_terminal=True, color_system="truecolor", width=80, legacy_windows=False).print(
+        text
+    )
     return buf.getvalue()
 
 
@@ -58,7 +91,7 @@ def test_clean_is_idempotent_and_concatenation_stays_safe(s):
     once = clean(s, newlines=True)
     assert clean(once, newlines=True) == once
     # cleaning pieces separately and joining them cannot make a sequence (ESC is never left over)
-    assert "\x1b" not in clean(s[: len(s) // 2]) + clean(s[len(s) // 2:])
+    assert "\x1b" not in clean(s[: len(s) // 2]) + clean(s[len(s) // 2 :])
 
 
 @given(st.text(min_size=1, max_size=50, alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf"))))
@@ -125,24 +158,49 @@ async def test_huge_names_unknown_statuses_missing_fields_and_broken_trail_event
     make_job(sb, long_name, status="Completed")
     odd = uid("odd")
     make_job(sb, odd, status="Completed")
-    fsm.set_fields("training", odd, TrainingJobStatus="Exploding", SecondaryStatus="Unheard-Of",
-                   ResourceConfig=None, StoppingCondition=None, AlgorithmSpecification=None, OutputDataConfig=None,
-                   SecondaryStatusTransitions=None, TrainingStartTime=None, LastModifiedTime=None,
-                   region=sb.region)
+    fsm.set_fields(
+        "training",
+        odd,
+        TrainingJobStatus="Exploding",
+        SecondaryStatus="Unheard-Of",
+        ResourceConfig=None,
+        StoppingCondition=None,
+        AlgorithmSpecification=None,
+        OutputDataConfig=None,
+        SecondaryStatusTransitions=None,
+        TrainingStartTime=None,
+        LastModifiedTime=None,
+        region=sb.region,
+    )
     broken = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
-    sb.recorder.add({"eventTime": broken.strftime("%Y-%m-%dT%H:%M:%SZ"), "eventName": "CreateTrainingJob",
-                     "eventSource": "sagemaker.amazonaws.com", "awsRegion": sb.region,
-                     "userIdentity": {"type": "IAMUser"}}, cloudtrail_event='{"eventVersion": "1.09", "userIdent')
-    sb.recorder.add({"eventTime": broken.strftime("%Y-%m-%dT%H:%M:%SZ"), "eventName": "StopTrainingJob",
-                     "eventSource": "sagemaker.amazonaws.com", "awsRegion": sb.region,
-                     "userIdentity": {"type": "SomethingNew", "weird": [1, {"x": None}]},
-                     "requestParameters": {"huge": "x" * 300_000}})
+    sb.recorder.add(
+        {
+            "eventTime": broken.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventName": "CreateTrainingJob",
+            "eventSource": "sagemaker.amazonaws.com",
+            "awsRegion": sb.region,
+            "userIdentity": {"type": "IAMUser"},
+        },
+        cloudtrail_event='{"eventVersion": "1.09", "userIdent',
+    )
+    sb.recorder.add(
+        {
+            "eventTime": broken.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventName": "StopTrainingJob",
+            "eventSource": "sagemaker.amazonaws.com",
+            "awsRegion": sb.region,
+            "userIdentity": {"type": "SomethingNew", "weird": [1, {"x": None}]},
+            "requestParameters": {"huge": "x" * 300_000},
+        }
+    )
     app = SmtuiApp(target=sb.target())
     async with app.run_test(size=(160, 45)) as pilot:
         main = app.screen
         await pilot.press("2")
         pane = main.pane("training")
-        await until(pilot, lambda: pane.loaded and long_name in pane.table and odd in pane.table, what="listed")
+        await until(
+            pilot, lambda: pane.loaded and long_name in pane.table and odd in pane.table, what="listed"
+        )
         await until(pilot, lambda: "Exploding" in screen_text(app), what="the unknown status shown as it is")
         assert pane.error is None
         # the 10,000-character name: the list cuts it, the detail screen shows it, nothing breaks

@@ -64,19 +64,31 @@ def shown(prefix: str, tag: str) -> bytes:
 
 def hostile(prefix: str) -> str:
     """All payloads in one string, each between its markers (``prefix`` keeps surfaces apart)."""
-    return " ".join(marked(prefix, tag, payload) for tag, payload, _ in PAYLOADS if tag != "ESC") + " " + \
-        marked(prefix, "ESC", "\x1b")
+    return (
+        " ".join(marked(prefix, tag, payload) for tag, payload, _ in PAYLOADS if tag != "ESC")
+        + " "
+        + marked(prefix, "ESC", "\x1b")
+    )
 
 
 class Terminal:
     """smtui on a pseudo-terminal: write keys, wait for what it draws, keep every byte."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], cols: int = 200, rows: int = 50,
-                 cwd: str | None = None) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], cols: int = 200, rows: int = 50, cwd: str | None = None
+    ) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                                     start_new_session=True, cwd=cwd)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+            cwd=cwd,
+        )
         os.close(slave)
         self.out = bytearray()
         self._lock = threading.Lock()
@@ -105,11 +117,15 @@ class Terminal:
         deadline = time.monotonic() + limit
         while needle not in self.bytes()[since:]:
             if self.proc.poll() is not None:
-                raise AssertionError(f"smtui exited ({self.proc.returncode}) before drawing {needle!r}:\n"
-                                     f"{self.bytes()[-3000:]!r}")
+                raise AssertionError(
+                    f"smtui exited ({self.proc.returncode}) before drawing {needle!r}:\n"
+                    f"{self.bytes()[-3000:]!r}"
+                )
             if time.monotonic() > deadline:
                 Path(os.environ.get("SMTUI_PTY_DUMP", os.devnull)).write_bytes(self.bytes())
-                raise AssertionError(f"timed out waiting for {needle!r}; last output:\n{self.bytes()[-3000:]!r}")
+                raise AssertionError(
+                    f"timed out waiting for {needle!r}; last output:\n{self.bytes()[-3000:]!r}"
+                )
             time.sleep(0.05)
 
     def press(self, keys: str) -> None:
@@ -134,25 +150,47 @@ def hostile_account():
     sb = Sandbox(seed="empty", driver=False, region="eu-south-1").start()
     try:
         name = "hostile-pty-job"
-        make_job(sb, name, status="Failed", FailureReason="AlgorithmError: " + hostile("F"),
-                 HyperParameters={"note": hostile("H")})
+        make_job(
+            sb,
+            name,
+            status="Failed",
+            FailureReason="AlgorithmError: " + hostile("F"),
+            HyperParameters={"note": hostile("H")},
+        )
         t = now_ms() - 30_000
-        put_lines(sb, TRAINING_GROUP, f"{name}/algo-1-1700000000",  # one payload a line: none off screen
-                  [(t + i, f"line {i} {marked('L', tag, payload)}") for i, (tag, payload, _) in enumerate(PAYLOADS)])
+        put_lines(
+            sb,
+            TRAINING_GROUP,
+            f"{name}/algo-1-1700000000",  # one payload a line: none off screen
+            [
+                (t + i, f"line {i} {marked('L', tag, payload)}")
+                for i, (tag, payload, _) in enumerate(PAYLOADS)
+            ],
+        )
         rec = sb.recorder
         when = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-        rec.add({
-            "eventVersion": "1.09", "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "eventSource": "sagemaker.amazonaws.com", "eventName": "CreateTrainingJob",
-            "awsRegion": sb.region, "sourceIPAddress": "198.51.100.7",
-            "userAgent": "Boto3/1.35 " + hostile("U"),
-            "userIdentity": {"type": "AssumedRole", "principalId": "AROAEXAMPLE:evil",
-                             "arn": "arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/evil",
-                             "sessionContext": {"sourceIdentity": "S" + "TTL-A\x1b]0;EVILTITLE\x07STTL-B"}},
-            "requestParameters": {"trainingJobName": name, "hyperParameters": {"x": hostile("R")}},
-            "responseElements": None, "readOnly": False, "eventType": "AwsApiCall",
-            "resources": [{"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": name}],
-        })
+        rec.add(
+            {
+                "eventVersion": "1.09",
+                "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "eventSource": "sagemaker.amazonaws.com",
+                "eventName": "CreateTrainingJob",
+                "awsRegion": sb.region,
+                "sourceIPAddress": "198.51.100.7",
+                "userAgent": "Boto3/1.35 " + hostile("U"),
+                "userIdentity": {
+                    "type": "AssumedRole",
+                    "principalId": "AROAEXAMPLE:evil",
+                    "arn": "arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/evil",
+                    "sessionContext": {"sourceIdentity": "S" + "TTL-A\x1b]0;EVILTITLE\x07STTL-B"},
+                },
+                "requestParameters": {"trainingJobName": name, "hyperParameters": {"x": hostile("R")}},
+                "responseElements": None,
+                "readOnly": False,
+                "eventType": "AwsApiCall",
+                "resources": [{"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": name}],
+            }
+        )
         yield sb, name
     finally:
         sb.stop()
@@ -162,16 +200,26 @@ def _env(sb) -> dict[str, str]:
     from smtui.sandbox.server import ADMIN_KEY, ADMIN_SECRET
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_ACCESS_KEY_ID=ADMIN_KEY, AWS_SECRET_ACCESS_KEY=ADMIN_SECRET,
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, TERM="xterm-256color",
-               COLORTERM="truecolor", TEXTUAL_ANIMATIONS="none", XDG_CONFIG_HOME=str(Path(__file__).parent / "_none"))
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ACCESS_KEY_ID=ADMIN_KEY,
+        AWS_SECRET_ACCESS_KEY=ADMIN_SECRET,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        TEXTUAL_ANIMATIONS="none",
+        XDG_CONFIG_HOME=str(Path(__file__).parent / "_none"),
+    )
     env.pop("NO_COLOR", None)
     return env
 
 
 def test_no_hostile_sequence_reaches_the_terminal(hostile_account):
     sb, name = hostile_account
-    term = Terminal([sys.executable, "-m", "smtui", "--endpoint-url", sb.url, "--region", sb.region], _env(sb))
+    term = Terminal(
+        [sys.executable, "-m", "smtui", "--endpoint-url", sb.url, "--region", sb.region], _env(sb)
+    )
     try:
         term.wait(b"Endpoints")
         m = term.mark()

@@ -30,7 +30,12 @@ from .conftest import Account, mini_account, screen_text, uid, until
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 #: the client name of a service -> its IAM prefix
-IAM_PREFIX = {"sagemaker": "sagemaker", "logs": "logs", "cloudtrail": "cloudtrail", "cloudwatch": "cloudwatch"}
+IAM_PREFIX = {
+    "sagemaker": "sagemaker",
+    "logs": "logs",
+    "cloudtrail": "cloudtrail",
+    "cloudwatch": "cloudwatch",
+}
 #: actions in the policy that the sandbox session cannot exercise, and why (each one is used by smtui)
 OPTIONAL_PATHS = {
     "logs:StartLiveTail": "log follow on real AWS (the sandbox is followed by polling FilterLogEvents)",
@@ -91,8 +96,11 @@ async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) ->
     assert logs.error is None, logs.error
     if key == "training":  # a server-side filter pattern: FilterLogEvents
         await pilot.press("p", *"epoch", "enter")
-        await until(pilot, lambda: logs.pattern == "epoch" and not logs.busy and logs.view.lines,
-                    what="filtered history")
+        await until(
+            pilot,
+            lambda: logs.pattern == "epoch" and not logs.busy and logs.view.lines,
+            what="filtered history",
+        )
         assert logs.error is None, logs.error
     await pilot.press("escape")
     await pilot.press("t")
@@ -109,13 +117,21 @@ async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
     """Every pane, every kind's detail screen (with metrics), its logs and its CloudTrail history, a
     server-side filter pattern, the audit pane with its domains line. Fails on any error shown."""
     main = app.screen
-    for key, number, name in (("endpoint", "1", acct.endpoint), ("training", "2", acct.training),
-                              ("processing", "3", acct.processing), ("transform", "4", acct.transform)):
+    for key, number, name in (
+        ("endpoint", "1", acct.endpoint),
+        ("training", "2", acct.training),
+        ("processing", "3", acct.processing),
+        ("transform", "4", acct.transform),
+    ):
         await _visit(app, pilot, key, number, name)
     await pilot.press("5")
     audit = main.query_one("#audit")
-    await until(pilot, lambda: audit.loaded_once and not audit.scanning and audit.progress is not None
-                and audit.domains, limit=30, what="audit scan and domains")
+    await until(
+        pilot,
+        lambda: audit.loaded_once and not audit.scanning and audit.progress is not None and audit.domains,
+        limit=30,
+        what="audit scan and domains",
+    )
     assert audit.last_error is None, audit.last_error and audit.last_error.details()
     assert any(e.name == "CreateTrainingJob" for e in audit.events)
 
@@ -134,12 +150,18 @@ async def headless_session(target: Any, acct: Account) -> None:
     try:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            code = await headless_logs.run(_args(headless_logs, "training", acct.training, "--no-labels"), aws, None)
+            code = await headless_logs.run(
+                _args(headless_logs, "training", acct.training, "--no-labels"), aws, None
+            )
         assert code == 0 and "epoch 19 host 2" in out.getvalue()
         out, err = io.StringIO(), io.StringIO()
-        code = await headless_trail.run(_args(headless_trail, "--since", "1h", "--json"), aws, None, out=out, err=err)
+        code = await headless_trail.run(
+            _args(headless_trail, "--since", "1h", "--json"), aws, None, out=out, err=err
+        )
         assert code == 0, err.getvalue()
-        assert any(json.loads(line).get("eventName") == "CreateTrainingJob" for line in out.getvalue().splitlines())
+        assert any(
+            json.loads(line).get("eventName") == "CreateTrainingJob" for line in out.getvalue().splitlines()
+        )
     finally:
         await aws.close()
 
@@ -187,12 +209,15 @@ async def test_readme_policy_is_exactly_what_a_full_read_only_session_needs(iam_
     assert all(is_read_only(a.split(":", 1)[1]) for a in allowed)
 
 
-@pytest.mark.parametrize(("sid", "action"), [
-    ("SageMakerRead", "sagemaker:ListTrainingJobs"),
-    ("LogsRead", "logs:DescribeLogStreams"),
-    ("MetricsRead", "cloudwatch:GetMetricData"),
-    ("TrailRead", "cloudtrail:LookupEvents"),
-])
+@pytest.mark.parametrize(
+    ("sid", "action"),
+    [
+        ("SageMakerRead", "sagemaker:ListTrainingJobs"),
+        ("LogsRead", "logs:DescribeLogStreams"),
+        ("MetricsRead", "cloudwatch:GetMetricData"),
+        ("TrailRead", "cloudtrail:LookupEvents"),
+    ],
+)
 async def test_without_one_statement_only_its_pane_shows_access_denied(iam_account, sid, action):
     acct = iam_account
     sb = acct.sb
@@ -221,7 +246,9 @@ async def test_without_one_statement_only_its_pane_shows_access_denied(iam_accou
             assert action in screen_text(app)
         elif sid == "MetricsRead":
             await app.push_screen(detail := DetailScreen(BY_KEY["training"], acct.training))
-            await until(pilot, lambda: detail.describe is not None and not detail.refreshing, what="described")
+            await until(
+                pilot, lambda: detail.describe is not None and not detail.refreshing, what="described"
+            )
             assert detail.error is None and detail.metrics_error is not None
             assert detail.metrics_error.is_access_denied
             assert action in screen_text(app)

@@ -48,15 +48,33 @@ async def test_expire_and_restore_credentials(own_sandbox):
 
 async def test_cloudwatch_access_denied_names_the_cloudwatch_action(own_sandbox):
     sb = own_sandbox("sa-east-1", iam=True)
-    creds = sb.create_user_with_policy(uid("cw-lister"), {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "cloudwatch:ListMetrics", "Resource": "*"}]})
+    creds = sb.create_user_with_policy(
+        uid("cw-lister"),
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "cloudwatch:ListMetrics", "Resource": "*"}],
+        },
+    )
     aws = AwsSession(sb.target(creds))
     try:
         await aws.call("cloudwatch", "list_metrics")  # allowed as cloudwatch:, not moto's monitoring:
         with pytest.raises(AwsError) as raised:
-            await aws.call("cloudwatch", "get_metric_data", StartTime=0, EndTime=60, MetricDataQueries=[
-                {"Id": "a", "MetricStat": {"Metric": {"Namespace": "n", "MetricName": "m"}, "Period": 60,
-                                           "Stat": "Average"}}])
+            await aws.call(
+                "cloudwatch",
+                "get_metric_data",
+                StartTime=0,
+                EndTime=60,
+                MetricDataQueries=[
+                    {
+                        "Id": "a",
+                        "MetricStat": {
+                            "Metric": {"Namespace": "n", "MetricName": "m"},
+                            "Period": 60,
+                            "Stat": "Average",
+                        },
+                    }
+                ],
+            )
         err = raised.value
         assert err.code == "AccessDenied" and err.http_status == 403 and err.is_access_denied
         assert err.action == "cloudwatch:GetMetricData"

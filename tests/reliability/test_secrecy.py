@@ -19,23 +19,47 @@ SIGNATURE = re.compile(rb"Signature=[0-9a-f]{16,}")
 
 
 def _secrets(creds: dict[str, str]) -> list[bytes]:
-    return [creds["aws_secret_access_key"].encode(), creds["aws_session_token"].encode(),
-            creds["aws_session_token"][:40].encode()]
+    return [
+        creds["aws_secret_access_key"].encode(),
+        creds["aws_session_token"].encode(),
+        creds["aws_session_token"][:40].encode(),
+    ]
 
 
 def test_no_secret_on_the_terminal_in_the_debug_log_or_a_saved_file(own_sandbox, tmp_path):
     sb = own_sandbox("me-south-1")
     name = "secrecy-job"
     make_job(sb, name)
-    put_lines(sb, TRAINING_GROUP, f"{name}/algo-1-1700000000", [(now_ms() - 1000 + i, f"line {i}") for i in range(3)])
+    put_lines(
+        sb,
+        TRAINING_GROUP,
+        f"{name}/algo-1-1700000000",
+        [(now_ms() - 1000 + i, f"line {i}") for i in range(3)],
+    )
     creds = sb.studio_credentials("alice")  # temporary credentials: key, secret and session token
     env = _env(sb)
-    env.update(AWS_ACCESS_KEY_ID=creds["aws_access_key_id"], AWS_SECRET_ACCESS_KEY=creds["aws_secret_access_key"],
-               AWS_SESSION_TOKEN=creds["aws_session_token"])
+    env.update(
+        AWS_ACCESS_KEY_ID=creds["aws_access_key_id"],
+        AWS_SECRET_ACCESS_KEY=creds["aws_secret_access_key"],
+        AWS_SESSION_TOKEN=creds["aws_session_token"],
+    )
     debug_log = tmp_path / "debug.log"
     saved = tmp_path / f"{name}.log"  # the suggested name, in smtui's working directory
-    term = Terminal([sys.executable, "-m", "smtui", "--endpoint-url", sb.url, "--region", sb.region,
-                     "--debug-log", str(debug_log)], env, cwd=str(tmp_path))
+    term = Terminal(
+        [
+            sys.executable,
+            "-m",
+            "smtui",
+            "--endpoint-url",
+            sb.url,
+            "--region",
+            sb.region,
+            "--debug-log",
+            str(debug_log),
+        ],
+        env,
+        cwd=str(tmp_path),
+    )
     try:
         term.wait(b"Endpoints")
         m = term.mark()
@@ -99,20 +123,29 @@ async def test_no_secret_in_screenshots_or_error_messages(own_sandbox):
         sb.restore_credentials()
         await aws.close()
     assert "secret" not in repr(sb.target(creds)).lower() and creds["aws_secret_access_key"] not in repr(
-        sb.target(creds))
+        sb.target(creds)
+    )
 
 
 def test_debug_log_redacts_what_botocore_would_log():
     """Even if a library logged request headers at DEBUG (botocore does when its logger is at DEBUG), the
     formatter takes out the signature, the session token and the secret."""
     record = logging.LogRecord(
-        "botocore.endpoint", logging.DEBUG, __file__, 1,
+        "botocore.endpoint",
+        logging.DEBUG,
+        __file__,
+        1,
         "Sending http request: <AWSPreparedRequest headers={'X-Amz-Target': b'Logs_20140328.GetLogEvents', "
         "'Authorization': b'AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEEXAMPLE12/20261128/eu-west-1/logs/aws4_request, "
         "SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=0123456789abcdef0123456789abcdef', "
-        "'X-Amz-Security-Token': b'FQoGZXIvYXdzEBYaDB5Z+/SESSION=='}>", None, None)
+        "'X-Amz-Security-Token': b'FQoGZXIvYXdzEBYaDB5Z+/SESSION=='}>",
+        None,
+        None,
+    )
     line = RedactingFormatter("%(message)s").format(record)
-    assert "0123456789abcdef" not in line and "FQoGZXIvYXdz" not in line and "ASIAEXAMPLEEXAMPLE12" not in line
+    assert (
+        "0123456789abcdef" not in line and "FQoGZXIvYXdz" not in line and "ASIAEXAMPLEEXAMPLE12" not in line
+    )
     assert "GetLogEvents" in line  # the rest is kept
     assert redact("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG") == "aws_secret_access_key = <redacted>"
     assert "wJalr" not in redact('{"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG", "SessionToken": "FQoG"}')

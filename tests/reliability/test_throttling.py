@@ -23,8 +23,9 @@ from .conftest import TRAINING_GROUP, make_job, mini_account, now_ms, put_lines,
 
 
 def per_second_max(records, key: str, service: str, operation: str) -> int:
-    times = sorted(r.mono for r in records if r.access_key == key and r.service == service
-                   and r.operation == operation)
+    times = sorted(
+        r.mono for r in records if r.access_key == key and r.service == service and r.operation == operation
+    )
     best = j = 0
     for i, t in enumerate(times):
         while times[j] <= t - 1.0 + 1e-6:
@@ -50,8 +51,11 @@ async def test_a_full_session_under_throttling_stays_within_quota_and_loses_noth
         while not stop.is_set():
             for job in written:
                 msg = f"{job[-6:]} tick {i}"
-                logs.put_log_events(logGroupName=TRAINING_GROUP, logStreamName=stream_of(job),
-                                    logEvents=[{"timestamp": now_ms(), "message": msg}])
+                logs.put_log_events(
+                    logGroupName=TRAINING_GROUP,
+                    logStreamName=stream_of(job),
+                    logEvents=[{"timestamp": now_ms(), "message": msg}],
+                )
                 written[job].append(msg)
             i += 1
             stop.wait(0.1)
@@ -71,7 +75,10 @@ async def test_a_full_session_under_throttling_stays_within_quota_and_loses_noth
 
     notices: list[str] = []
     app = SmtuiApp(settings=Settings(refresh_interval=1), target=sb.target())
-    threads = [threading.Thread(target=job_logging, daemon=True), threading.Thread(target=other_tool, daemon=True)]
+    threads = [
+        threading.Thread(target=job_logging, daemon=True),
+        threading.Thread(target=other_tool, daemon=True),
+    ]
     async with app.run_test(size=(150, 40)) as pilot:
         main = app.screen
         aws = await app.get_aws()
@@ -100,15 +107,23 @@ async def test_a_full_session_under_throttling_stays_within_quota_and_loses_noth
 
         await until(pilot, backoff_shown, limit=30, what="a throttling notice in a log view")
         started = time.monotonic()
-        await until(pilot, lambda: time.monotonic() - started > 2 and not audit.scanning, limit=40,
-                    what="a few more seconds of everything at once")
+        await until(
+            pilot,
+            lambda: time.monotonic() - started > 2 and not audit.scanning,
+            limit=40,
+            what="a few more seconds of everything at once",
+        )
         stop.set()
         for t in threads:
             t.join(timeout=5)
         for screen, job in ((first, acct.training), (second_view, second)):
             want = set(written[job])
-            await until(pilot, lambda s=screen, w=want: w <= {ln.text for ln in s.view.lines}, limit=40,
-                        what=f"every line of {job}")
+            await until(
+                pilot,
+                lambda s=screen, w=want: w <= {ln.text for ln in s.view.lines},
+                limit=40,
+                what=f"every line of {job}",
+            )
             texts = [ln.text for ln in screen.view.lines]
             assert len(texts) == len(set(texts)), "a line shown twice"
             assert screen.error is None
@@ -116,7 +131,9 @@ async def test_a_full_session_under_throttling_stays_within_quota_and_loses_noth
         assert training.error is None or training.error.is_throttling
         assert audit.last_error is None and audit.events
     records = list(sb.requests)
-    assert any(r.throttled and r.operation == "FilterLogEvents" for r in records), "the quota was never under pressure"
+    assert any(r.throttled and r.operation == "FilterLogEvents" for r in records), (
+        "the quota was never under pressure"
+    )
     assert any("throttled" in n for n in notices)
 
     from smtui.sandbox.server import ADMIN_KEY

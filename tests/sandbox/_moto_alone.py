@@ -52,6 +52,8 @@ print(json.dumps(out))
 @functools.lru_cache(maxsize=1)
 def moto_alone() -> dict:
     env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
-    done = subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True, timeout=120, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT], capture_output=True, text=True, timeout=120, env=env
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -59,21 +59,24 @@ def test_regex_terms():
     assert keep(r"%timeout|full%") == [LINES[0], LINES[1]]
 
 
-@pytest.mark.parametrize("pattern", [
-    "%(a|b)%",  # no parentheses
-    "%a% %b% %c%",  # at most two
-    '"unterminated',
-    "%open",
-    "{ $.level = ",
-    "{ $.level = \"x\"",
-    "[a, b",
-    "{ }",
-    "{ level = 1 }",
-    "{ $.a > abc }",
-    "[a, , b]",
-    "x" * 1025,
-    'bare"quote',
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "%(a|b)%",  # no parentheses
+        "%a% %b% %c%",  # at most two
+        '"unterminated',
+        "%open",
+        "{ $.level = ",
+        '{ $.level = "x"',
+        "[a, b",
+        "{ }",
+        "{ level = 1 }",
+        "{ $.a > abc }",
+        "[a, , b]",
+        "x" * 1025,
+        'bare"quote',
+    ],
+)
 def test_invalid_patterns_raise(pattern):
     with pytest.raises(FilterPatternError, match="Invalid filter pattern"):
         compile_pattern(pattern)
@@ -84,7 +87,7 @@ JSON_LINES = [
     json.dumps({"level": "info", "latency": 12, "user": {"id": 8, "tags": []}, "ok": True, "err": None}),
     json.dumps({"level": "warn", "latency": 150.5, "msg": "Update trail"}),
     "not json at all { broken",
-    "2026-11-28T00:00:00Z INFO {\"level\": \"error\", \"latency\": 5}",
+    '2026-11-28T00:00:00Z INFO {"level": "error", "latency": 5}',
 ]
 
 
@@ -148,8 +151,10 @@ def test_exclusion_is_the_complement(word, line):
     assert matches("-" + word, line) == (word not in line)
 
 
-@given(phrase=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
-       line=st.text(max_size=40))
+@given(
+    phrase=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
+    line=st.text(max_size=40),
+)
 def test_quoted_phrase_is_literal(phrase, line):
     quoted = '"' + phrase.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if not phrase.strip():

@@ -36,15 +36,20 @@ def group(sandbox):
     }
     for stream, events in layout.items():
         logs.create_log_stream(logGroupName=name, logStreamName=stream)
-        logs.put_log_events(logGroupName=name, logStreamName=stream,
-                            logEvents=[{"timestamp": base + dt, "message": m} for dt, m in events])
+        logs.put_log_events(
+            logGroupName=name,
+            logStreamName=stream,
+            logEvents=[{"timestamp": base + dt, "message": m} for dt, m in events],
+        )
     yield {"name": name, "base": base, "arn": f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:{name}"}
     logs.delete_log_group(logGroupName=name)
 
 
 async def _filter_all(aws, **params) -> tuple[list[dict], int]:
     events, pages = [], 0
-    async for page in aws.pages("logs", "filter_log_events", token_in="nextToken", token_out="nextToken", **params):
+    async for page in aws.pages(
+        "logs", "filter_log_events", token_in="nextToken", token_out="nextToken", **params
+    ):
         events += page["events"]
         pages += 1
     return events, pages
@@ -73,8 +78,13 @@ async def test_identifier_by_arn_or_name_resolves_that_group_and_pages(aws, grou
             if not token:
                 break
         assert names == ["job-2/algo-1-1700000001", "job/algo-1-1700000000", "job/algo-2-1700000000"]
-    got = await aws.call("logs", "get_log_events", logGroupIdentifier=group["arn"],
-                         logStreamName="job/algo-1-1700000000", startFromHead=True)
+    got = await aws.call(
+        "logs",
+        "get_log_events",
+        logGroupIdentifier=group["arn"],
+        logStreamName="job/algo-1-1700000000",
+        startFromHead=True,
+    )
     assert [e["message"] for e in got["events"]] == ["ERROR timeout a1", "INFO a1 ok", "WARN a1 slow"]
 
 
@@ -82,14 +92,18 @@ async def test_identifier_by_arn_or_name_resolves_that_group_and_pages(aws, grou
 
 
 async def test_prefix_is_honoured(aws, group):
-    assert "log_stream_name_prefix" not in inspect.signature(ORIGINALS["LogsBackend.filter_log_events"]).parameters
+    assert (
+        "log_stream_name_prefix"
+        not in inspect.signature(ORIGINALS["LogsBackend.filter_log_events"]).parameters
+    )
     events, _ = await _filter_all(aws, logGroupName=group["name"], logStreamNamePrefix="job/")
     assert {e["logStreamName"] for e in events} == {"job/algo-1-1700000000", "job/algo-2-1700000000"}
 
 
 async def test_results_are_interleaved_by_time(aws, group):
     wrong, _, _ = ORIGINALS["LogsBackend.filter_log_events"](
-        _backend(), group["name"], [], None, None, None, None, "", False)
+        _backend(), group["name"], [], None, None, None, None, "", False
+    )
     stamps = [e["timestamp"] for e in wrong]
     assert stamps != sorted(stamps)  # moto alone: stream after stream unless interleaved=True
     events, _ = await _filter_all(aws, logGroupName=group["name"])
@@ -102,14 +116,19 @@ async def test_results_are_interleaved_by_time(aws, group):
 
 async def test_pattern_language(aws, group):
     wrong, _, _ = ORIGINALS["LogsBackend.filter_log_events"](
-        _backend(), group["name"], [], None, None, None, None, "?WARN ?DEBUG", True)
+        _backend(), group["name"], [], None, None, None, None, "?WARN ?DEBUG", True
+    )
     assert len(wrong) == 8  # moto alone: "?" matches everything
     wrong, _, _ = ORIGINALS["LogsBackend.filter_log_events"](
-        _backend(), group["name"], [], None, None, None, None, "ERROR -disk", True)
+        _backend(), group["name"], [], None, None, None, None, "ERROR -disk", True
+    )
     assert wrong == []  # moto alone: "-term" matches nothing
 
     async def msgs(pattern):
-        return [e["message"] for e in (await _filter_all(aws, logGroupName=group["name"], filterPattern=pattern))[0]]
+        return [
+            e["message"]
+            for e in (await _filter_all(aws, logGroupName=group["name"], filterPattern=pattern))[0]
+        ]
 
     assert await msgs("?WARN ?DEBUG") == ["DEBUG a2 noise", "WARN a1 slow"]
     assert await msgs("ERROR -disk") == ["ERROR timeout a1", "ERROR other job"]
@@ -128,8 +147,13 @@ async def test_invalid_pattern_is_http_400_invalid_parameter(aws, group):
 
 async def test_names_and_prefix_are_exclusive(aws, group):
     with pytest.raises(AwsError) as err:
-        await aws.call("logs", "filter_log_events", logGroupName=group["name"], logStreamNamePrefix="job/",
-                       logStreamNames=["job/algo-1-1700000000"])
+        await aws.call(
+            "logs",
+            "filter_log_events",
+            logGroupName=group["name"],
+            logStreamNamePrefix="job/",
+            logStreamNames=["job/algo-1-1700000000"],
+        )
     assert err.value.code == "InvalidParameterException"
     events, _ = await _filter_all(aws, logGroupName=group["name"], logStreamNames=["job-2/algo-1-1700000001"])
     assert [e["message"] for e in events] == ["ERROR other job", "INFO other job"]
@@ -173,9 +197,23 @@ async def test_get_log_events_end_time_is_exclusive(aws, group):
     stream = _backend().groups[group["name"]].streams["job/algo-1-1700000000"]
     wrong, _, _ = ORIGINALS["LogStream.get_log_events"](stream, base, base + 20, None, None, True)
     assert [e["message"] for e in wrong] == ["ERROR timeout a1", "INFO a1 ok"]  # moto alone: inclusive
-    got = await aws.call("logs", "get_log_events", logGroupName=group["name"], logStreamName=stream.log_stream_name,
-                         startTime=base, endTime=base + 20, startFromHead=True)
+    got = await aws.call(
+        "logs",
+        "get_log_events",
+        logGroupName=group["name"],
+        logStreamName=stream.log_stream_name,
+        startTime=base,
+        endTime=base + 20,
+        startFromHead=True,
+    )
     assert [e["message"] for e in got["events"]] == ["ERROR timeout a1"]
-    got = await aws.call("logs", "get_log_events", logGroupName=group["name"], logStreamName=stream.log_stream_name,
-                         startTime=base, endTime=base + 21, startFromHead=True)
+    got = await aws.call(
+        "logs",
+        "get_log_events",
+        logGroupName=group["name"],
+        logStreamName=stream.log_stream_name,
+        startTime=base,
+        endTime=base + 21,
+        startFromHead=True,
+    )
     assert [e["message"] for e in got["events"]] == ["ERROR timeout a1", "INFO a1 ok"]

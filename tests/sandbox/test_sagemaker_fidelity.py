@@ -26,11 +26,13 @@ def _uid(prefix: str) -> str:
 
 def _create_training(sandbox, name: str) -> None:
     sandbox.boto3_client("sagemaker").create_training_job(
-        TrainingJobName=name, RoleArn=ROLE_ARN,
+        TrainingJobName=name,
+        RoleArn=ROLE_ARN,
         AlgorithmSpecification={"TrainingImage": IMAGES["xgb"], "TrainingInputMode": "File"},
         OutputDataConfig={"S3OutputPath": "s3://bucket/out/"},
         ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
-        StoppingCondition={"MaxRuntimeInSeconds": 3600})
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+    )
 
 
 @pytest.fixture
@@ -46,7 +48,11 @@ def jobs(sandbox, cleanup):
     """Three training jobs sharing a unique prefix, created in the order b, c, a with times a < b < c."""
     prefix = _uid("fid")
     now = dt.datetime.now(UTC)
-    times = {"b": now - dt.timedelta(hours=2), "c": now - dt.timedelta(hours=1), "a": now - dt.timedelta(hours=3)}
+    times = {
+        "b": now - dt.timedelta(hours=2),
+        "c": now - dt.timedelta(hours=1),
+        "a": now - dt.timedelta(hours=3),
+    }
     statuses = {"a": "Completed", "b": "Failed", "c": "InProgress"}
     for key in ("b", "c", "a"):
         name = f"{prefix}-{key}"
@@ -83,10 +89,16 @@ async def test_describe_training_gets_the_fields_moto_omits(sandbox, aws, cleanu
     for field in ("TrainingTimeInSeconds", "BillableTimeInSeconds", "FailureReason"):
         assert field not in moto_alone
     start = dt.datetime.now(UTC) - dt.timedelta(minutes=30)
-    fsm.set_fields("training", name, TrainingTimeInSeconds=1500, BillableTimeInSeconds=450,
-                   EnableManagedSpotTraining=True, TrainingStartTime=start,
-                   FinalMetricDataList=[{"MetricName": "validation:auc", "Value": 0.93, "Timestamp": start}],
-                   WarmPoolStatus={"Status": "Available", "ResourceRetainedBillableTimeInSeconds": 60})
+    fsm.set_fields(
+        "training",
+        name,
+        TrainingTimeInSeconds=1500,
+        BillableTimeInSeconds=450,
+        EnableManagedSpotTraining=True,
+        TrainingStartTime=start,
+        FinalMetricDataList=[{"MetricName": "validation:auc", "Value": 0.93, "Timestamp": start}],
+        WarmPoolStatus={"Status": "Available", "ResourceRetainedBillableTimeInSeconds": 60},
+    )
     desc = await aws.call("sagemaker", "describe_training_job", TrainingJobName=name)
     assert desc["TrainingTimeInSeconds"] == 1500 and desc["BillableTimeInSeconds"] == 450
     assert desc["EnableManagedSpotTraining"] is True
@@ -98,12 +110,19 @@ async def test_describe_training_gets_the_fields_moto_omits(sandbox, aws, cleanu
 async def test_processing_resources_survive(sandbox, aws, cleanup):
     from moto.sagemaker.models import SageMakerModelBackend
 
-    assert "processing_resources" not in inspect.signature(SageMakerModelBackend.create_processing_job).parameters
+    assert (
+        "processing_resources"
+        not in inspect.signature(SageMakerModelBackend.create_processing_job).parameters
+    )
     name = _uid("fid-proc")
     sandbox.boto3_client("sagemaker").create_processing_job(
-        ProcessingJobName=name, RoleArn=ROLE_ARN, AppSpecification={"ImageUri": IMAGES["sklearn"]},
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 3, "InstanceType": "ml.m5.xlarge",
-                                               "VolumeSizeInGB": 20}})
+        ProcessingJobName=name,
+        RoleArn=ROLE_ARN,
+        AppSpecification={"ImageUri": IMAGES["sklearn"]},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 3, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
+        },
+    )
     cleanup.append(("processing", name))
     desc = await aws.call("sagemaker", "describe_processing_job", ProcessingJobName=name)
     assert desc["ProcessingResources"]["ClusterConfig"]["InstanceCount"] == 3
@@ -131,8 +150,15 @@ async def test_job_lists_honour_sort(aws, jobs):
 
 async def test_training_max_results_applies_before_status_equals(aws, jobs):
     pages = []
-    async for page in aws.pages("sagemaker", "list_training_jobs", NameContains=jobs, MaxResults=1,
-                                SortBy="Name", SortOrder="Ascending", StatusEquals="Failed"):
+    async for page in aws.pages(
+        "sagemaker",
+        "list_training_jobs",
+        NameContains=jobs,
+        MaxResults=1,
+        SortBy="Name",
+        SortOrder="Ascending",
+        StatusEquals="Failed",
+    ):
         pages.append([s["TrainingJobName"][-1] for s in page["TrainingJobSummaries"]])
     assert pages == [[], ["b"], []]  # empty pages with a token are normal
 
@@ -140,10 +166,20 @@ async def test_training_max_results_applies_before_status_equals(aws, jobs):
 async def test_endpoints_default_to_newest_first_and_statuses_move(sandbox, aws, cleanup):
     sm = sandbox.boto3_client("sagemaker")
     prefix = _uid("fid-ep")
-    sm.create_model(ModelName=prefix, ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": IMAGES["inference"]})
-    sm.create_endpoint_config(EndpointConfigName=prefix, ProductionVariants=[
-        {"VariantName": "AllTraffic", "ModelName": prefix, "InstanceType": "ml.g5.xlarge",
-         "InitialInstanceCount": 1}])  # moto alone rejects ml.g5.* (see below)
+    sm.create_model(
+        ModelName=prefix, ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": IMAGES["inference"]}
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=prefix,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": prefix,
+                "InstanceType": "ml.g5.xlarge",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )  # moto alone rejects ml.g5.* (see below)
     with pytest.raises(Exception, match="instanceType"):
         ORIGINALS["validate_instance_type"](None, "ml.g5.xlarge")
     now = dt.datetime.now(UTC)
@@ -154,8 +190,13 @@ async def test_endpoints_default_to_newest_first_and_statuses_move(sandbox, aws,
     got = await aws.call("sagemaker", "list_endpoints", NameContains=prefix)
     assert [e["EndpointName"][-1] for e in got["Endpoints"]] == ["2", "1", "0"]
     fsm.set_status("endpoint", f"{prefix}-1", "Updating")
-    got = await aws.call("sagemaker", "list_endpoints", NameContains=prefix, StatusEquals="Updating",
-                         **{k: v for k, v in ENDPOINT.list_params().items() if k != "MaxResults"})
+    got = await aws.call(
+        "sagemaker",
+        "list_endpoints",
+        NameContains=prefix,
+        StatusEquals="Updating",
+        **{k: v for k, v in ENDPOINT.list_params().items() if k != "MaxResults"},
+    )
     assert [e["EndpointName"] for e in got["Endpoints"]] == [f"{prefix}-1"]
     fsm.delete("endpoint", f"{prefix}-2")
     with pytest.raises(AwsError) as err:
@@ -183,7 +224,13 @@ async def test_bulk_training_jobs_are_fast_and_listable(sandbox, aws, cleanup):
     elapsed = time.perf_counter() - t0
     cleanup.extend(("training", n) for n in names)
     assert elapsed < 2.0, elapsed  # 10,000 take a few seconds at most
-    got = await aws.call("sagemaker", "list_training_jobs", NameContains=prefix, MaxResults=100,
-                         SortBy="CreationTime", SortOrder="Descending")
+    got = await aws.call(
+        "sagemaker",
+        "list_training_jobs",
+        NameContains=prefix,
+        MaxResults=100,
+        SortBy="CreationTime",
+        SortOrder="Descending",
+    )
     assert [s["TrainingJobName"] for s in got["TrainingJobSummaries"]] == names[:100]
     assert got["NextToken"]

@@ -70,7 +70,7 @@ def test_request_log_names_service_operation_and_key(sandbox):
 def test_identify_reads_the_cbor_operation_path():
     environ = {
         "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/eu-west-1/monitoring/aws4_request, "
-                              "SignedHeaders=host, Signature=abc",
+        "SignedHeaders=host, Signature=abc",
         "PATH_INFO": "/service/GraniteServiceVersion20100801/operation/GetMetricData",
         "HTTP_SMITHY_PROTOCOL": "rpc-v2-cbor",
     }
@@ -106,7 +106,9 @@ def test_create_training_job_is_recorded_like_cloudtrail(west):
     assert params["algorithmSpecification"]["trainingImage"] == IMAGE
     assert params["hyperParameters"] == {"max_depth": "5", "Eta": "0.2"}
     assert event["readOnly"] is False
-    assert event["resources"] == [{"accountId": ACCOUNT_ID, "type": "AWS::SageMaker::TrainingJob", "ARN": arn}]
+    assert event["resources"] == [
+        {"accountId": ACCOUNT_ID, "type": "AWS::SageMaker::TrainingJob", "ARN": arn}
+    ]
     assert event["eventType"] == "AwsApiCall"
     assert event["managementEvent"] is True
     assert event["eventCategory"] == "Management"
@@ -116,8 +118,11 @@ def test_create_training_job_is_recorded_like_cloudtrail(west):
     assert "errorCode" not in event
 
     sm.describe_training_job(TrainingJobName=name)
-    describe = [e for e in _events(west, eventName="DescribeTrainingJob")
-                if e.get("requestParameters") == {"trainingJobName": name}][-1]
+    describe = [
+        e
+        for e in _events(west, eventName="DescribeTrainingJob")
+        if e.get("requestParameters") == {"trainingJobName": name}
+    ][-1]
     assert describe["readOnly"] is True
     assert describe["responseElements"] is None  # reads carry no response, as in AWS
 
@@ -127,8 +132,11 @@ def test_failed_call_records_error_code_and_message(west):
     with pytest.raises(ClientError) as raised:
         west.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)
     assert raised.value.response["Error"]["Code"] == "ValidationException"
-    event = [e for e in _events(west, eventName="DescribeTrainingJob")
-             if e.get("requestParameters") == {"trainingJobName": name}][-1]
+    event = [
+        e
+        for e in _events(west, eventName="DescribeTrainingJob")
+        if e.get("requestParameters") == {"trainingJobName": name}
+    ][-1]
     assert event["errorCode"] == "ValidationException"
     assert name in event["errorMessage"]
     assert event["responseElements"] is None
@@ -140,14 +148,22 @@ def test_user_agent_is_kept_raw(west):
     from botocore.config import Config
 
     hostile = "evil\x1b[2J\x1b]0;pwned\x07agent"
-    sm = boto3.client("sagemaker", region_name=WEST, endpoint_url=west.url,
-                      aws_access_key_id=ADMIN_KEY, aws_secret_access_key="x",
-                      config=Config(user_agent=hostile, retries={"total_max_attempts": 1}))
+    sm = boto3.client(
+        "sagemaker",
+        region_name=WEST,
+        endpoint_url=west.url,
+        aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key="x",
+        config=Config(user_agent=hostile, retries={"total_max_attempts": 1}),
+    )
     name = _unique("ua")
     with pytest.raises(ClientError):
         sm.describe_training_job(TrainingJobName=name)
-    event = [e for e in _events(west, eventName="DescribeTrainingJob")
-             if e.get("requestParameters") == {"trainingJobName": name}][-1]
+    event = [
+        e
+        for e in _events(west, eventName="DescribeTrainingJob")
+        if e.get("requestParameters") == {"trainingJobName": name}
+    ][-1]
     assert event["userAgent"].startswith(hostile)
 
 
@@ -156,10 +172,14 @@ def test_recorder_at_backdates_events_and_unknown_keys_are_unknown(west):
     name = _unique("past")
     with west.recorder.at(when):
         with pytest.raises(ClientError):
-            west.boto3_client("sagemaker", aws_access_key_id="AKIANOBODYKNOWS00000",
-                                 aws_secret_access_key="x").describe_training_job(TrainingJobName=name)
-    event = [e for e in _events(west, eventName="DescribeTrainingJob")
-             if e.get("requestParameters") == {"trainingJobName": name}][-1]
+            west.boto3_client(
+                "sagemaker", aws_access_key_id="AKIANOBODYKNOWS00000", aws_secret_access_key="x"
+            ).describe_training_job(TrainingJobName=name)
+    event = [
+        e
+        for e in _events(west, eventName="DescribeTrainingJob")
+        if e.get("requestParameters") == {"trainingJobName": name}
+    ][-1]
     assert event["eventTime"] == when.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert event["userIdentity"]["userName"] == "unknown"
     assert event["userIdentity"]["accessKeyId"] == "AKIANOBODYKNOWS00000"
@@ -184,16 +204,28 @@ def test_stop_start_and_restart_keep_port_and_data():
         import boto3
         from botocore.config import Config
 
-        once = boto3.client("sagemaker", region_name=sb.region, endpoint_url=sb.url, aws_access_key_id=ADMIN_KEY,
-                            aws_secret_access_key="x", config=Config(retries={"total_max_attempts": 1}))
+        once = boto3.client(
+            "sagemaker",
+            region_name=sb.region,
+            endpoint_url=sb.url,
+            aws_access_key_id=ADMIN_KEY,
+            aws_secret_access_key="x",
+            config=Config(retries={"total_max_attempts": 1}),
+        )
         with pytest.raises(EndpointConnectionError):
             once.describe_training_job(TrainingJobName=name)
         sb.start()
         assert sb.port == port
-        assert sb.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)["TrainingJobName"] == name
+        assert (
+            sb.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)["TrainingJobName"]
+            == name
+        )
         sb.restart()
         assert sb.port == port
-        assert sb.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)["TrainingJobName"] == name
+        assert (
+            sb.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)["TrainingJobName"]
+            == name
+        )
     finally:
         sb.stop()
 
@@ -215,10 +247,13 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
     session = None
     try:
         user = _unique("reader")
-        creds = sb.create_user_with_policy(user, {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sagemaker:ListTrainingJobs", "Resource": "*"}],
-        })
+        creds = sb.create_user_with_policy(
+            user,
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sagemaker:ListTrainingJobs", "Resource": "*"}],
+            },
+        )
         session = AwsSession(sb.target(creds))
         await session.call("sagemaker", "list_training_jobs", MaxResults=1)
         with pytest.raises(AwsError) as raised:
@@ -238,17 +273,23 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         with pytest.raises(AwsError) as denied:
             await session.call("sagemaker", "list_endpoints")
         assert denied.value.code == "AccessDeniedException"
-        event = [e for e in _events(sb, eventName="ListEndpoints")
-                 if (e.get("userIdentity") or {}).get("userName") == user][-1]
+        event = [
+            e
+            for e in _events(sb, eventName="ListEndpoints")
+            if (e.get("userIdentity") or {}).get("userName") == user
+        ][-1]
         assert event["errorCode"] == "AccessDeniedException"
         # unknown keys and wrong secrets get the JSON-protocol codes too
-        stranger = sb.boto3_client("logs", aws_access_key_id="AKIANOSUCHKEY0000000", aws_secret_access_key="x")
+        stranger = sb.boto3_client(
+            "logs", aws_access_key_id="AKIANOSUCHKEY0000000", aws_secret_access_key="x"
+        )
         with pytest.raises(ClientError) as unknown:
             stranger.describe_log_groups()
         assert unknown.value.response["Error"]["Code"] == "UnrecognizedClientException"
         assert unknown.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-        forger = sb.boto3_client("sagemaker", aws_access_key_id=creds["aws_access_key_id"],
-                                 aws_secret_access_key="wrong")
+        forger = sb.boto3_client(
+            "sagemaker", aws_access_key_id=creds["aws_access_key_id"], aws_secret_access_key="wrong"
+        )
         with pytest.raises(ClientError) as forged:
             forger.list_training_jobs()
         assert forged.value.response["Error"]["Code"] == "InvalidSignatureException"
@@ -260,8 +301,9 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         sb.stop()
     assert settings.INITIAL_NO_AUTH_ACTION_COUNT == before
     # the shared sandbox takes any key again
-    sandbox.boto3_client("logs", aws_access_key_id="AKIAANYKEY0000000000",
-                         aws_secret_access_key="x").describe_log_groups(limit=1)
+    sandbox.boto3_client(
+        "logs", aws_access_key_id="AKIAANYKEY0000000000", aws_secret_access_key="x"
+    ).describe_log_groups(limit=1)
 
 
 # ---------------------------------------------------------------------- python -m smtui.sandbox
@@ -273,17 +315,31 @@ def test_module_runs_standalone_and_stops_on_sigterm(tmp_path):
 
     import boto3
 
-    env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true", AWS_SECRET_ACCESS_KEY="user-real-secret-do-not-print",
-               AWS_ACCESS_KEY_ID="AKIAUSERREALKEY00000")
-    proc = subprocess.Popen([sys.executable, "-m", "smtui.sandbox", "--seed", "empty", "--no-driver"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    env = dict(
+        os.environ,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_SECRET_ACCESS_KEY="user-real-secret-do-not-print",
+        AWS_ACCESS_KEY_ID="AKIAUSERREALKEY00000",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "smtui.sandbox", "--seed", "empty", "--no-driver"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
         hint = proc.stdout.readline()
         assert url in hint
-        sm = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=url, aws_access_key_id=ADMIN_KEY,
-                          aws_secret_access_key="x")
+        sm = boto3.client(
+            "sagemaker",
+            region_name="us-east-1",
+            endpoint_url=url,
+            aws_access_key_id=ADMIN_KEY,
+            aws_secret_access_key="x",
+        )
         assert "TrainingJobSummaries" in sm.list_training_jobs()
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
@@ -314,16 +370,24 @@ def test_recorder_add_at_and_bounded_history():
             second = rec.add({"eventName": "B"})
         third = rec.add({"eventName": "C"})
     assert [first["eventTime"], second["eventTime"], third["eventTime"]] == [
-        "2026-11-20T08:00:00Z", "2026-11-21T09:30:00Z", "2026-11-20T08:00:00Z"]
+        "2026-11-20T08:00:00Z",
+        "2026-11-21T09:30:00Z",
+        "2026-11-20T08:00:00Z",
+    ]
     uuid.UUID(first["eventID"])
-    assert [r["eventName"] for _, _, r, _ in rec.snapshot()] == ["B", "C", "A"]  # newest first, ties: last first
+    assert [r["eventName"] for _, _, r, _ in rec.snapshot()] == [
+        "B",
+        "C",
+        "A",
+    ]  # newest first, ties: last first
     for i in range(30):
         rec.add({"eventName": f"N{i}"})
     assert len(rec.events) <= 20 and rec.events[-1]["eventName"] == "N29"
     rec.clear()
     assert rec.events == [] and rec.snapshot() == []
-    assert camel({"TrainingJobName": "x", "Environment": {"MY_VAR": "1"}, "Tags": [{"Key": "k", "Value": "v"}]}) == {
-        "trainingJobName": "x", "environment": {"MY_VAR": "1"}, "tags": [{"key": "k", "value": "v"}]}
+    assert camel(
+        {"TrainingJobName": "x", "Environment": {"MY_VAR": "1"}, "Tags": [{"Key": "k", "Value": "v"}]}
+    ) == {"trainingJobName": "x", "environment": {"MY_VAR": "1"}, "tags": [{"key": "k", "value": "v"}]}
 
 
 def test_keys_of_iam_users_made_elsewhere_are_resolved_from_moto(west):

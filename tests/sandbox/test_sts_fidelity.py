@@ -51,7 +51,8 @@ async def test_source_identity_reaches_cloudtrail_end_to_end(sandbox, aws):
     studio = AwsSession(sandbox.target(creds))
     try:
         created = await studio.call(
-            "sagemaker", "create_training_job",
+            "sagemaker",
+            "create_training_job",
             TrainingJobName=job,
             AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
             RoleArn=ROLE_ARN,
@@ -63,8 +64,11 @@ async def test_source_identity_reaches_cloudtrail_end_to_end(sandbox, aws):
         await studio.close()
     arn = created["TrainingJobArn"]
 
-    found = await aws.call("cloudtrail", "lookup_events",
-                           LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": arn}])
+    found = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": arn}],
+    )
     (event,) = found["Events"]
     assert event["EventName"] == "CreateTrainingJob"
     assert event["Username"] == "alice"  # the session name, for an assumed role
@@ -76,19 +80,31 @@ async def test_source_identity_reaches_cloudtrail_end_to_end(sandbox, aws):
     assert identity["principalId"].endswith(":alice")
     assert identity["sessionContext"]["sourceIdentity"] == "alice"
     issuer = identity["sessionContext"]["sessionIssuer"]
-    assert issuer == {"type": "Role", "principalId": issuer["principalId"], "arn": ROLE_ARN,
-                      "accountId": ACCOUNT_ID, "userName": "SageMakerExecutionRole"}
+    assert issuer == {
+        "type": "Role",
+        "principalId": issuer["principalId"],
+        "arn": ROLE_ARN,
+        "accountId": ACCOUNT_ID,
+        "userName": "SageMakerExecutionRole",
+    }
     assert identity["sessionContext"]["attributes"]["mfaAuthenticated"] == "false"
     assert record["responseElements"] == {"trainingJobArn": arn}
 
     # the AssumeRole call itself carries requestParameters.sourceIdentity
-    assume = [e for e in sandbox.recorder.events if e.get("eventName") == "AssumeRole"
-              and (e.get("responseElements") or {}).get("credentials", {}).get("accessKeyId")
-              == creds["aws_access_key_id"]]
+    assume = [
+        e
+        for e in sandbox.recorder.events
+        if e.get("eventName") == "AssumeRole"
+        and (e.get("responseElements") or {}).get("credentials", {}).get("accessKeyId")
+        == creds["aws_access_key_id"]
+    ]
     (assume,) = assume
     assert assume["eventSource"] == "sts.amazonaws.com"
-    assert assume["requestParameters"] == {"roleArn": ROLE_ARN, "roleSessionName": "alice",
-                                           "sourceIdentity": "alice"}
+    assert assume["requestParameters"] == {
+        "roleArn": ROLE_ARN,
+        "roleSessionName": "alice",
+        "sourceIdentity": "alice",
+    }
     assert assume["responseElements"]["sourceIdentity"] == "alice"
     assert "sessionToken" not in json.dumps(assume)
 
@@ -114,8 +130,14 @@ def test_one_character_source_identity_is_refused_by_the_server_too(sandbox):
     from botocore.config import Config
 
     # botocore checks the minimum length itself; switch that off to reach the server
-    sts = boto3.client("sts", region_name=sandbox.region, endpoint_url=sandbox.url, aws_access_key_id="AKIAX",
-                       aws_secret_access_key="x", config=Config(parameter_validation=False))
+    sts = boto3.client(
+        "sts",
+        region_name=sandbox.region,
+        endpoint_url=sandbox.url,
+        aws_access_key_id="AKIAX",
+        aws_secret_access_key="x",
+        config=Config(parameter_validation=False),
+    )
     with pytest.raises(ClientError) as raised:
         sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="carol", SourceIdentity="a")
     assert raised.value.response["Error"]["Code"] == "ValidationError"
@@ -135,12 +157,23 @@ def test_source_identity_survives_role_chaining_and_cannot_change(sandbox):
     chained = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/Other", RoleSessionName="chained")
     assert chained["SourceIdentity"] == "dave"
     with pytest.raises(ClientError) as raised:
-        sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/Other", RoleSessionName="chained",
-                        SourceIdentity="mallory")
+        sts.assume_role(
+            RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/Other",
+            RoleSessionName="chained",
+            SourceIdentity="mallory",
+        )
     assert raised.value.response["Error"]["Code"] == "AccessDenied"
     c = chained["Credentials"]
-    sandbox.boto3_client("sagemaker", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
-                         aws_session_token=c["SessionToken"]).list_training_jobs(MaxResults=1)
-    last = [e for e in sandbox.recorder.events if (e.get("userIdentity") or {}).get("accessKeyId") == c["AccessKeyId"]][-1]
+    sandbox.boto3_client(
+        "sagemaker",
+        aws_access_key_id=c["AccessKeyId"],
+        aws_secret_access_key=c["SecretAccessKey"],
+        aws_session_token=c["SessionToken"],
+    ).list_training_jobs(MaxResults=1)
+    last = [
+        e
+        for e in sandbox.recorder.events
+        if (e.get("userIdentity") or {}).get("accessKeyId") == c["AccessKeyId"]
+    ][-1]
     assert last["userIdentity"]["sessionContext"]["sourceIdentity"] == "dave"
     assert last["userIdentity"]["arn"].endswith("assumed-role/Other/chained")

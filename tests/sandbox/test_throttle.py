@@ -27,8 +27,14 @@ def throttled():
 
 
 def _client(sb, service):
-    return boto3.client(service, region_name=sb.region, endpoint_url=sb.url, aws_access_key_id=ADMIN_KEY,
-                        aws_secret_access_key="x", config=Config(retries={"total_max_attempts": 1}))
+    return boto3.client(
+        service,
+        region_name=sb.region,
+        endpoint_url=sb.url,
+        aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key="x",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
 
 
 def test_quotas():
@@ -67,8 +73,14 @@ def test_throttling_answer_is_what_aws_sends(throttled):
 
 
 def test_botocore_retries_a_throttle_by_itself(throttled):
-    ct = boto3.client("cloudtrail", region_name=throttled.region, endpoint_url=throttled.url, aws_access_key_id=ADMIN_KEY,
-                      aws_secret_access_key="x", config=Config(retries={"mode": "standard", "total_max_attempts": 5}))
+    ct = boto3.client(
+        "cloudtrail",
+        region_name=throttled.region,
+        endpoint_url=throttled.url,
+        aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key="x",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 5}),
+    )
     ct.lookup_events(MaxResults=1)
     answer = ct.lookup_events(MaxResults=1)  # throttled at first, then retried by botocore
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -77,8 +89,9 @@ def test_botocore_retries_a_throttle_by_itself(throttled):
 async def test_awssession_survives_a_throttled_burst(throttled):
     aws = AwsSession(throttled.target())
     try:
-        pages = await asyncio.gather(*(aws.call("sagemaker", "list_training_jobs", MaxResults=1)
-                                       for _ in range(12)))
+        pages = await asyncio.gather(
+            *(aws.call("sagemaker", "list_training_jobs", MaxResults=1) for _ in range(12))
+        )
     finally:
         await aws.close()
     assert all("TrainingJobSummaries" in p for p in pages)
@@ -101,7 +114,10 @@ def test_set_throttle_at_runtime(throttled):
 def test_max_per_second_counts_a_sliding_window():
     from smtui.sandbox.middleware import RequestRecord, max_per_second
 
-    log = [RequestRecord(0, "logs", "GetLogEvents", "k", 200, None, "", t) for t in (0.0, 0.5, 0.9, 1.0, 1.6, 2.7)]
+    log = [
+        RequestRecord(0, "logs", "GetLogEvents", "k", 200, None, "", t)
+        for t in (0.0, 0.5, 0.9, 1.0, 1.6, 2.7)
+    ]
     assert max_per_second(log, "logs", "GetLogEvents") == 3  # 0.0, 0.5, 0.9
     log.append(RequestRecord(0, "logs", "GetLogEvents", "k", 400, "ThrottlingException", "", 0.95))
     assert max_per_second(log, "logs", "GetLogEvents") == 3

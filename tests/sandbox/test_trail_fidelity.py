@@ -44,15 +44,19 @@ def _source() -> str:
 def _inject(sandbox, source: str, n: int, start: datetime, step: timedelta = timedelta(seconds=10), **extra):
     records = []
     for i in range(n):
-        records.append(sandbox.recorder.add({
-            "eventVersion": "1.09",
-            "eventTime": iso(start + i * step),
-            "eventSource": source,
-            "eventName": f"Op{i}",
-            "readOnly": i % 2 == 0,
-            "userIdentity": {"type": "IAMUser", "userName": "pager", "accessKeyId": "AKIAPAGER"},
-            **extra,
-        }))
+        records.append(
+            sandbox.recorder.add(
+                {
+                    "eventVersion": "1.09",
+                    "eventTime": iso(start + i * step),
+                    "eventSource": source,
+                    "eventName": f"Op{i}",
+                    "readOnly": i % 2 == 0,
+                    "userIdentity": {"type": "IAMUser", "userName": "pager", "accessKeyId": "AKIAPAGER"},
+                    **extra,
+                }
+            )
+        )
     return records
 
 
@@ -97,23 +101,35 @@ async def test_events_recorded_between_pages_do_not_shift_the_next_page(sandbox,
     attr = [{"AttributeKey": "EventSource", "AttributeValue": source}]
     first = await aws.call("cloudtrail", "lookup_events", LookupAttributes=attr, MaxResults=10)
     _inject(sandbox, source, 5, start + timedelta(minutes=30))  # newer than everything so far
-    second = await aws.call("cloudtrail", "lookup_events", LookupAttributes=attr, MaxResults=10,
-                            NextToken=first["NextToken"])
+    second = await aws.call(
+        "cloudtrail", "lookup_events", LookupAttributes=attr, MaxResults=10, NextToken=first["NextToken"]
+    )
     assert [e["EventId"] for e in second["Events"]] == [r["eventID"] for r in reversed(records[10:20])]
 
 
 async def test_lookup_attributes_filter(sandbox, aws):
     source = _source()
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
-    _inject(sandbox, source, 4, start, resources=[{"type": "AWS::SageMaker::TrainingJob", "ARN": f"arn:{source}"}])
-    by_resource = await aws.call("cloudtrail", "lookup_events", MaxResults=50,
-                                 LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": f"arn:{source}"}])
+    _inject(
+        sandbox, source, 4, start, resources=[{"type": "AWS::SageMaker::TrainingJob", "ARN": f"arn:{source}"}]
+    )
+    by_resource = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        MaxResults=50,
+        LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": f"arn:{source}"}],
+    )
     assert len(by_resource["Events"]) == 4
     assert by_resource["Events"][0]["Resources"] == [
-        {"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": f"arn:{source}"}]
-    by_name = await aws.call("cloudtrail", "lookup_events",
-                             LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "Op3"}],
-                             StartTime=start - timedelta(seconds=1), EndTime=start + timedelta(minutes=5))
+        {"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": f"arn:{source}"}
+    ]
+    by_name = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "Op3"}],
+        StartTime=start - timedelta(seconds=1),
+        EndTime=start + timedelta(minutes=5),
+    )
     assert [e["EventName"] for e in by_name["Events"] if e["EventSource"] == source] == ["Op3"]
 
 
@@ -121,42 +137,71 @@ async def test_sagemaker_calls_are_found_by_username_and_read_only(sandbox, aws)
     name = f"lookup-{uuid.uuid4().hex[:8]}"
     with pytest.raises(Exception):  # noqa: B017 - any failure is fine, the call is what gets recorded
         sandbox.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)
-    found = await aws.call("cloudtrail", "lookup_events", MaxResults=50,
-                           LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "sandbox-admin"}])
+    found = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        MaxResults=50,
+        LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "sandbox-admin"}],
+    )
     mine = [e for e in found["Events"] if name in e["CloudTrailEvent"]]
     assert mine and mine[0]["EventName"] == "DescribeTrainingJob"
     assert mine[0]["ReadOnly"] == "true"
-    writes = await aws.call("cloudtrail", "lookup_events", MaxResults=50,
-                            LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "false"}])
+    writes = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        MaxResults=50,
+        LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "false"}],
+    )
     assert all(e["ReadOnly"] == "false" for e in writes["Events"])
 
 
 async def test_time_window_and_ninety_days(sandbox, aws):
     source = _source()
     now = datetime.now(UTC).replace(microsecond=0)
-    sandbox.recorder.add({"eventSource": source, "eventName": "Old", "eventTime": iso(now - timedelta(days=91))})
-    sandbox.recorder.add({"eventSource": source, "eventName": "FiveDays", "eventTime": iso(now - timedelta(days=5))})
-    sandbox.recorder.add({"eventSource": source, "eventName": "OneDay", "eventTime": iso(now - timedelta(days=1))})
+    sandbox.recorder.add(
+        {"eventSource": source, "eventName": "Old", "eventTime": iso(now - timedelta(days=91))}
+    )
+    sandbox.recorder.add(
+        {"eventSource": source, "eventName": "FiveDays", "eventTime": iso(now - timedelta(days=5))}
+    )
+    sandbox.recorder.add(
+        {"eventSource": source, "eventName": "OneDay", "eventTime": iso(now - timedelta(days=1))}
+    )
     attr = [{"AttributeKey": "EventSource", "AttributeValue": source}]
     everything = await aws.call("cloudtrail", "lookup_events", LookupAttributes=attr)
     assert [e["EventName"] for e in everything["Events"]] == ["OneDay", "FiveDays"]  # 90 days of history
-    window = await aws.call("cloudtrail", "lookup_events", LookupAttributes=attr,
-                            StartTime=now - timedelta(days=6), EndTime=now - timedelta(days=2))
+    window = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        LookupAttributes=attr,
+        StartTime=now - timedelta(days=6),
+        EndTime=now - timedelta(days=2),
+    )
     assert [e["EventName"] for e in window["Events"]] == ["FiveDays"]
 
 
 async def test_invalid_requests_fail_like_aws(aws):
     with pytest.raises(AwsError) as two:
-        await aws.call("cloudtrail", "lookup_events", LookupAttributes=[
-            {"AttributeKey": "ReadOnly", "AttributeValue": "true"},
-            {"AttributeKey": "Username", "AttributeValue": "alice"}])
+        await aws.call(
+            "cloudtrail",
+            "lookup_events",
+            LookupAttributes=[
+                {"AttributeKey": "ReadOnly", "AttributeValue": "true"},
+                {"AttributeKey": "Username", "AttributeValue": "alice"},
+            ],
+        )
     assert two.value.code == "InvalidLookupAttributesException"
     assert two.value.request_id
     page = await aws.call("cloudtrail", "lookup_events", MaxResults=1)
     assert page.get("NextToken")
     with pytest.raises(AwsError) as other_params:
-        await aws.call("cloudtrail", "lookup_events", NextToken=page["NextToken"], MaxResults=1,
-                       LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "true"}])
+        await aws.call(
+            "cloudtrail",
+            "lookup_events",
+            NextToken=page["NextToken"],
+            MaxResults=1,
+            LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "true"}],
+        )
     assert other_params.value.code == "InvalidNextTokenException"
     with pytest.raises(AwsError) as garbage:
         await aws.call("cloudtrail", "lookup_events", NextToken="not-a-token")
@@ -177,8 +222,9 @@ def test_max_results_bounds():
             fidelity_trail.lookup(recorder, {"MaxResults": bad})
         assert raised.value.code == "InvalidMaxResultsException"
     with pytest.raises(ServiceException) as raised:
-        fidelity_trail.lookup(recorder, {"LookupAttributes": [{"AttributeKey": "SourceIdentity",
-                                                               "AttributeValue": "alice"}]})
+        fidelity_trail.lookup(
+            recorder, {"LookupAttributes": [{"AttributeKey": "SourceIdentity", "AttributeValue": "alice"}]}
+        )
     assert raised.value.code == "InvalidLookupAttributesException"  # not a lookup attribute in AWS either
 
 
@@ -186,12 +232,21 @@ async def test_hostile_events_are_served_as_given(sandbox, aws):
     source = _source()
     truncated = '{"eventVersion": "1.09", "userIdentity": {"type": "AssumedRole", "sessionCon'
     sandbox.recorder.add({"eventSource": source, "eventName": "Truncated"}, cloudtrail_event=truncated)
-    sandbox.recorder.add({"eventSource": source, "eventName": "Huge",
-                          "requestParameters": {"blob": "x" * 200_000}})
-    sandbox.recorder.add({"eventSource": source, "eventName": "Escapes",
-                          "userAgent": "\x1b[31mred\x1b]8;;http://evil\x07link\x1b]8;;\x07"})
-    found = await aws.call("cloudtrail", "lookup_events",
-                           LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": source}])
+    sandbox.recorder.add(
+        {"eventSource": source, "eventName": "Huge", "requestParameters": {"blob": "x" * 200_000}}
+    )
+    sandbox.recorder.add(
+        {
+            "eventSource": source,
+            "eventName": "Escapes",
+            "userAgent": "\x1b[31mred\x1b]8;;http://evil\x07link\x1b]8;;\x07",
+        }
+    )
+    found = await aws.call(
+        "cloudtrail",
+        "lookup_events",
+        LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": source}],
+    )
     by_name = {e["EventName"]: e for e in found["Events"]}
     assert by_name["Truncated"]["CloudTrailEvent"] == truncated
     assert len(json.loads(by_name["Huge"]["CloudTrailEvent"])["requestParameters"]["blob"]) == 200_000
