@@ -84,11 +84,12 @@ def lookup_item(rec: Mapping[str, Any]) -> dict[str, Any]:
             pass
     if _s(rec.get("eventSource")):
         item["EventSource"] = rec["eventSource"]
-    user = _s(uid.get("userName")) or _s(
-        ((uid.get("sessionContext") or {}).get("sessionIssuer") or {}).get("userName")
-        if isinstance(uid.get("sessionContext"), Mapping)
-        else None
-    )
+    # the event history's "User name": the user's name, or an assumed role's session name
+    user = _s(uid.get("userName"))
+    if not user and uid.get("type") == "AssumedRole":
+        arn = _s(uid.get("arn")) or ""
+        pid = _s(uid.get("principalId")) or ""
+        user = arn.rsplit("/", 1)[1] if arn.count("/") >= 2 else (pid.split(":", 1)[1] if ":" in pid else None)
     if user:
         item["Username"] = user
     resources = []
@@ -99,9 +100,10 @@ def lookup_item(rec: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _lake_text(value: Any) -> str:
+def _lake_text(value: Any, *, top: bool = True) -> str:
     """A Lake cell as GetQueryResults prints it: strings as they are, booleans lower case, structs and maps
-    as ``{k=v, k2=v2}``, arrays as ``[a, b]``."""
+    as ``{k=v, k2=v2}``, arrays as ``[a, b]``. ``requestParameters`` is a map<string,string> in the event data
+    store schema, so its nested values are JSON text (see :func:`lake_row`)."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -132,6 +134,19 @@ def lake_row(rec: Mapping[str, Any], columns: Sequence[str]) -> list[dict[str, s
         value = _path(rec, col)
         if value is None:
             continue
+        if col == "requestParameters" and isinstance(value, Mapping):
+            # map<string,string>: a nested object or list is stored as its JSON text
+            value = {
+                k: (json.dumps(v, separators=(",", ":")) if isinstance(v, (Mapping, list)) else v)
+                for k, v in value.items()
+            }
+        if col == "resources" and isinstance(value, list):
+            # array<struct<accountid, type, arn, arnprefix>>: the schema's field names
+            value = [
+                {"accountid": r.get("accountId"), "type": r.get("type"), "arn": r.get("ARN") or r.get("arn")}
+                for r in value
+                if isinstance(r, Mapping)
+            ]
         if col == "eventTime" and isinstance(value, str):
             try:
                 t = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
@@ -158,3 +173,23 @@ def insights_row(rec: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def published() -> Iterator[Published]:
     yield from load()
+
+
+def lake_insights_row(rec: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The row an Insights event data store gives for an Insights record. Lake keeps Insights events in an
+    event data store of their own, with ``insightDetails`` flattened into top-level fields (the CloudTrail
+    User Guide's "CloudTrail record contents for Insights events for event data stores")."""
+    d = rec.get("insightDetails") if isinstance(rec.get("insightDetails"), Mapping) else {}
+    flat = {
+        "eventID": rec.get("eventID"),
+        "eventTime": rec.get("eventTime"),
+        "eventCategory": rec.get("eventCategory"),
+        "eventType": rec.get("eventType"),
+        "awsRegion": rec.get("awsRegion"),
+        "insightState": d.get("state"),
+        "insightEventSource": d.get("eventSource"),
+        "insightEventName": d.get("eventName"),
+        "insightErrorCode": d.get("errorCode"),
+        "insightType": d.get("insightType"),
+    }
+    return lake_row({k: v for k, v in flat.items() if v is not None}, list(flat))

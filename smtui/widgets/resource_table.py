@@ -49,6 +49,10 @@ class TableColumn:
     sort_value: Callable[[Any], Any] | None = None
     #: this column takes the width left over (the last flexible column by default)
     expand: bool = False
+    #: when the table is too narrow, columns with ``drop`` > 0 are hidden, highest first
+    drop: int = 0
+    #: hide this column while no row has anything in it (its ``measure`` gave 0 for every row)
+    hide_empty: bool = False
 
 
 @lru_cache(maxsize=256)
@@ -166,6 +170,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._search: dict[str, str] = {}
         self._cells: dict[str, tuple[int, int, Sequence[Cell]]] = {}
         self._measured: dict[str, int] = {c.key: cell_len(c.title) + 2 for c in self.columns}
+        self._nonempty: set[str] = set()  # columns some row has something in
         self._order: list[str] = []  # every key, in sort order
         self._sort_values: dict[str, Any] = {}
         self._order_dirty = False
@@ -247,6 +252,9 @@ class ResourceTable(ScrollView, can_focus=True):
                 refilter = True
             for col_key, measure in measures:
                 w = measure(value)
+                if w > 0 and col_key not in self._nonempty:
+                    self._nonempty.add(col_key)
+                    widened = True
                 if w > measured[col_key]:
                     measured[col_key] = w
                     widened = True
@@ -273,6 +281,11 @@ class ResourceTable(ScrollView, can_focus=True):
         self._view_dirty = True
         self._changed()
 
+    def shown_columns(self) -> list[str]:
+        """Keys of the columns drawn at the current width (hidden and dropped ones left out)."""
+        widths = self._column_widths()
+        return [c.key for c, w in zip(self.columns, widths, strict=False) if w]
+
     def clear(self) -> None:
         self._raw.clear()
         self._version.clear()
@@ -283,6 +296,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._view = []
         self._position = None
         self._measured = {c.key: cell_len(c.title) + 2 for c in self.columns}
+        self._nonempty = set()
         self._widths_for = None
         self._view_dirty = False
         self._changed()
@@ -431,7 +445,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         self._ensure_view()
-        widths = self._column_widths()
+        widths = [w for w in self._column_widths() if w]
         size = Size(sum(widths) + _SEP * max(0, len(widths) - 1), len(self._view) + 1)
         old = self.virtual_size
         if size == old:
@@ -555,12 +569,28 @@ class ResourceTable(ScrollView, can_focus=True):
             return self._widths
         widths = []
         for c in self.columns:
-            if c.width is not None:
+            if c.hide_empty and c.key not in self._nonempty:
+                widths.append(0)
+            elif c.width is not None:
                 widths.append(max(c.width, cell_len(c.title) + 2))
             else:
                 widths.append(max(c.min_width, min(c.max_width, self._measured.get(c.key, c.min_width))))
-        total = sum(widths) + _SEP * (len(widths) - 1)
-        expand = [i for i, c in enumerate(self.columns) if c.expand] or [len(self.columns) - 1]
+
+        def total_width() -> int:
+            shown = [w for w in widths if w]
+            return sum(shown) + _SEP * max(0, len(shown) - 1)
+
+        total = total_width()
+        # too narrow: hide the low-value columns (highest ``drop`` first) before cutting the others
+        for i in sorted((i for i, c in enumerate(self.columns) if c.drop), key=lambda i: -self.columns[i].drop):
+            if total <= avail:
+                break
+            if widths[i]:
+                widths[i] = 0
+                total = total_width()
+        expand = [i for i, c in enumerate(self.columns) if c.expand and widths[i]] or [
+            max(i for i, w in enumerate(widths) if w) if any(widths) else len(self.columns) - 1
+        ]
         if total < avail:
             widths[expand[-1]] += avail - total
         else:
@@ -568,7 +598,7 @@ class ResourceTable(ScrollView, can_focus=True):
             excess = total - avail
             for i in reversed(range(len(self.columns))):
                 c = self.columns[i]
-                if c.width is not None or excess <= 0:
+                if c.width is not None or excess <= 0 or not widths[i]:
                     continue
                 give = min(excess, widths[i] - max(c.min_width, cell_len(c.title) + 2))
                 if give > 0:
@@ -592,8 +622,10 @@ class ResourceTable(ScrollView, can_focus=True):
     ) -> list[Segment]:
         segments: list[Segment] = []
         sep = Segment(" " * _SEP, base)
-        last = len(widths) - 1
+        last = max((i for i, w in enumerate(widths) if w), default=-1)
         for i, width in enumerate(widths):
+            if not width:
+                continue  # a hidden column
             text, spec = cells[i] if i < len(cells) else ("", "")
             if cell_len(text) > width:
                 text = set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
@@ -627,9 +659,10 @@ class ResourceTable(ScrollView, can_focus=True):
             segs = self._segments(cells, widths, base + header, None)
             if self.sort_key is not None:
                 idx = next((i for i, c in enumerate(self.columns) if c.key == self.sort_key), None)
-                if idx is not None:
-                    seg = segs[idx * 2]
-                    segs[idx * 2] = Segment(seg.text, base + sorted_style)
+                if idx is not None and widths[idx]:
+                    pos = 2 * sum(1 for w in widths[:idx] if w)  # hidden columns have no segments
+                    seg = segs[pos]
+                    segs[pos] = Segment(seg.text, base + sorted_style)
             strip = Strip(segs)
             return strip.crop_extend(scroll_x, scroll_x + width, base + header)
         index = scroll_y + y - 1
