@@ -85,7 +85,13 @@ def test_the_corpus_is_what_sources_md_says():
     sources = (C.CORPUS / "SOURCES.md").read_text()
     assert f"{len(CORPUS)} CloudTrail records" in sources
     publishers = Counter(p.file.split("/")[0] for p in CORPUS)
-    assert set(publishers) == {"aws-docs", "stratus-red-team", "panther-analysis", "trailscraper", "elastic-integrations"}
+    assert set(publishers) == {
+        "aws-docs",
+        "stratus-red-team",
+        "panther-analysis",
+        "trailscraper",
+        "elastic-integrations",
+    }
     assert len(CORPUS) >= 200
     size = sum(f.stat().st_size for f in C.CORPUS.rglob("*") if f.is_file())
     assert size < 5_000_000
@@ -97,17 +103,34 @@ def test_the_corpus_is_what_sources_md_says():
         ("AssumeRole", lambda r: r.get("eventName") == "AssumeRole", 20),
         ("AssumeRoleWithSAML", lambda r: r.get("eventName") == "AssumeRoleWithSAML", 1),
         ("AssumeRoleWithWebIdentity", lambda r: r.get("eventName") == "AssumeRoleWithWebIdentity", 1),
-        ("requestParameters.sourceIdentity", lambda r: "sourceIdentity" in (r.get("requestParameters") or {}), 3),
-        ("sessionContext.sourceIdentity", lambda r: "sourceIdentity" in (uid(r).get("sessionContext") or {}), 3),
+        (
+            "requestParameters.sourceIdentity",
+            lambda r: "sourceIdentity" in (r.get("requestParameters") or {}),
+            3,
+        ),
+        (
+            "sessionContext.sourceIdentity",
+            lambda r: "sourceIdentity" in (uid(r).get("sessionContext") or {}),
+            3,
+        ),
         ("AwsServiceEvent", lambda r: r.get("eventType") == "AwsServiceEvent", 10),
-        ("userIdentity {accountId, invokedBy}", lambda r: "userIdentity" in r and "type" not in uid(r)
-         and "invokedBy" in uid(r), 2),
+        (
+            "userIdentity {accountId, invokedBy}",
+            lambda r: "userIdentity" in r and "type" not in uid(r) and "invokedBy" in uid(r),
+            2,
+        ),
         ("Insights", is_insight, 3),
         ("no readOnly", lambda r: "readOnly" not in r, 100),
         ("IdentityCenterUser", lambda r: uid(r).get("type") == "IdentityCenterUser", 1),
         ("principal without ARN", lambda r: "userIdentity" in r and not uid(r).get("arn"), 30),
-        ("failed ConsoleLogin", lambda r: r.get("eventName") == "ConsoleLogin"
-         and (r.get("responseElements") or {}).get("ConsoleLogin") == "Failure", 5),
+        (
+            "failed ConsoleLogin",
+            lambda r: (
+                r.get("eventName") == "ConsoleLogin"
+                and (r.get("responseElements") or {}).get("ConsoleLogin") == "Failure"
+            ),
+            5,
+        ),
         ("resources[]", lambda r: bool(r.get("resources")), 50),
         ("SageMaker", lambda r: r.get("eventSource") == "sagemaker.amazonaws.com", 2),
     ],
@@ -178,21 +201,32 @@ def test_every_identity_selects_the_same_events_on_every_path():
     t0 = min(ev.time for trio in PARSED.values() for ev in trio if ev.time)
     t1 = max(ev.time for trio in PARSED.values() for ev in trio if ev.time)
     for si in sorted(identities) + [NO_IDENTITY]:
-        scan = {pid for pid, (lookup, _, _) in PARSED.items() if EventFilter(identity=si, show_own=True).matches(lookup)}
+        scan = {
+            pid
+            for pid, (lookup, _, _) in PARSED.items()
+            if EventFilter(identity=si, show_own=True).matches(lookup)
+        }
         flt = ServerFilter(t0, t1, source_identity=si, event_source=None)
         lake = {pid for pid, (_, ev, _) in PARSED.items() if flt.accepts(ev) and ev.time is not None}
         ins = {pid for pid, (_, _, ev) in PARSED.items() if flt.accepts(ev) and ev.time is not None}
         timed = {pid for pid in scan if PARSED[pid][0].time is not None}
         assert lake == ins == timed, si
-    credited = [p.id for p in CORPUS if "sourceIdentity" in (p.record.get("requestParameters") or {})
-                and "sourceIdentity" not in (uid(p.record).get("sessionContext") or {})]
+    credited = [
+        p.id
+        for p in CORPUS
+        if "sourceIdentity" in (p.record.get("requestParameters") or {})
+        and "sourceIdentity" not in (uid(p.record).get("sessionContext") or {})
+    ]
     assert credited and all(PARSED[pid][1].identity_origin == "assumerole" for pid in credited)
     sql = lake_sql("EXAMPLE-eds", ServerFilter(t0, t1, source_identity="alice"))
     assert "userIdentity.sessionContext.sourceIdentity = 'alice'" in sql
     assert "eventName IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity')" in sql
     assert "element_at(requestParameters, 'sourceIdentity') = 'alice'" in sql
     none_sql = lake_sql("EXAMPLE-eds", ServerFilter(t0, t1, source_identity=NO_IDENTITY))
-    assert "sourceIdentity IS NULL" in none_sql and "element_at(requestParameters, 'sourceIdentity') IS NULL" in none_sql
+    assert (
+        "sourceIdentity IS NULL" in none_sql
+        and "element_at(requestParameters, 'sourceIdentity') IS NULL" in none_sql
+    )
     q = insights_query(ServerFilter(t0, t1, source_identity="alice"))
     assert 'requestParameters.sourceIdentity = "alice"' in q and 'eventName in ["AssumeRole"' in q
     qn = insights_query(ServerFilter(t0, t1, source_identity=NO_IDENTITY))
@@ -230,7 +264,11 @@ def test_insights_events_are_shown_as_insights():
 
 
 def test_read_write_without_read_only_is_inferred_and_never_counted_mutating():
-    no_ro = [p for p in CORPUS if "readOnly" not in p.record and p.record.get("eventName") and not is_insight(p.record)]
+    no_ro = [
+        p
+        for p in CORPUS
+        if "readOnly" not in p.record and p.record.get("eventName") and not is_insight(p.record)
+    ]
     assert len(no_ro) >= 100
     for p in no_ro:
         for ev in PARSED[p.id]:
@@ -266,14 +304,21 @@ def test_principals_without_an_arn_use_what_the_record_has():
             elif u.get("type") == "AssumedRole":  # the role (and session) the record names
                 role = ((u.get("sessionContext") or {}).get("sessionIssuer") or {}).get("userName")
                 session = str(u.get("principalId", "")).partition(":")[2]
-                expect = "/".join(x for x in (role, session) if x) or u.get("principalId") or u.get("userName")
+                expect = (
+                    "/".join(x for x in (role, session) if x) or u.get("principalId") or u.get("userName")
+                )
             if expect:
                 assert ev.principal == expect, p.id
     idc = BY_ID["elastic-integrations/test-user-authentication.log#0"]
     assert PARSED[idc.id][0].principal_label == "IdentityCenterUser redacted"
-    failed = [p for p in CORPUS if p.record.get("eventName") == "ConsoleLogin"
-              and (p.record.get("responseElements") or {}).get("ConsoleLogin") == "Failure"
-              and not uid(p.record).get("arn") and uid(p.record).get("userName")]
+    failed = [
+        p
+        for p in CORPUS
+        if p.record.get("eventName") == "ConsoleLogin"
+        and (p.record.get("responseElements") or {}).get("ConsoleLogin") == "Failure"
+        and not uid(p.record).get("arn")
+        and uid(p.record).get("userName")
+    ]
     assert failed
     for p in failed:
         assert PARSED[p.id][1].username == uid(p.record)["userName"]

@@ -89,13 +89,17 @@ def lookup_item(rec: Mapping[str, Any]) -> dict[str, Any]:
     if not user and uid.get("type") == "AssumedRole":
         arn = _s(uid.get("arn")) or ""
         pid = _s(uid.get("principalId")) or ""
-        user = arn.rsplit("/", 1)[1] if arn.count("/") >= 2 else (pid.split(":", 1)[1] if ":" in pid else None)
+        user = (
+            arn.rsplit("/", 1)[1] if arn.count("/") >= 2 else (pid.split(":", 1)[1] if ":" in pid else None)
+        )
     if user:
         item["Username"] = user
     resources = []
     for r in rec.get("resources") or ():
         if isinstance(r, Mapping) and (_s(r.get("ARN")) or _s(r.get("arn"))):
-            resources.append({"ResourceType": r.get("type", ""), "ResourceName": r.get("ARN") or r.get("arn")})
+            resources.append(
+                {"ResourceType": r.get("type", ""), "ResourceName": r.get("ARN") or r.get("arn")}
+            )
     item["Resources"] = resources
     return item
 

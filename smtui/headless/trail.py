@@ -218,7 +218,9 @@ async def run(
                 err.write(f"\r{progress.line()}\x1b[K")
     if progress_tty:
         err.write("\n")
-    via = "CloudTrail Lake " + lake if lake else ("Logs Insights " + log_group if log_group else "LookupEvents")
+    via = (
+        "CloudTrail Lake " + lake if lake else ("Logs Insights " + log_group if log_group else "LookupEvents")
+    )
     if args.output:
         header = ExportHeader(
             start=start,

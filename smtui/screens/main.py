@@ -743,7 +743,7 @@ class ResourcePane(Vertical):
         name = self.table.cursor_key
         if name is None:
             return
-        from smtui.screens.audit import ResourceTrailScreen
+        from smtui.screens.resource_trail import ResourceTrailScreen
 
         self.app.push_screen(ResourceTrailScreen(self.kind, name))
 

@@ -129,9 +129,7 @@ class ResourceTrailScreen(Screen[None]):
                 created = await self._creation_time(aws)
                 start = (created - timedelta(minutes=15)) if created else end - self.DEFAULT_WINDOW
             start = max(start, end - RETENTION)
-            async for new, progress, phase in resource_history(
-                aws, self.resource_name, start=start, end=end
-            ):
+            async for new, progress, phase in resource_history(aws, self.resource_name, start=start, end=end):
                 self.progress, self.phase = progress, phase
                 base = len(self.events)
                 self.events.extend(new)

@@ -582,7 +582,9 @@ class ResourceTable(ScrollView, can_focus=True):
 
         total = total_width()
         # too narrow: hide the low-value columns (highest ``drop`` first) before cutting the others
-        for i in sorted((i for i, c in enumerate(self.columns) if c.drop), key=lambda i: -self.columns[i].drop):
+        for i in sorted(
+            (i for i, c in enumerate(self.columns) if c.drop), key=lambda i: -self.columns[i].drop
+        ):
             if total <= avail:
                 break
             if widths[i]:

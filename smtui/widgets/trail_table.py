@@ -69,11 +69,19 @@ COLUMNS: tuple[TableColumn, ...] = (
         measure=lambda ev: len(ev.display_resource),
         expand=True,  # the room left over goes to the note when there is one, else here
     ),
-    TableColumn("error", "ERROR", min_width=5, max_width=28, measure=lambda ev: len(ev.error_code), hide_empty=True),
+    TableColumn(
+        "error", "ERROR", min_width=5, max_width=28, measure=lambda ev: len(ev.error_code), hide_empty=True
+    ),
     TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=1),
     TableColumn("ro", "R/W", width=6, drop=2),
     TableColumn(
-        "note", "NOTE", min_width=6, max_width=200, measure=lambda ev: len(_note(ev)), expand=True, drop=3,
+        "note",
+        "NOTE",
+        min_width=6,
+        max_width=200,
+        measure=lambda ev: len(_note(ev)),
+        expand=True,
+        drop=3,
         hide_empty=True,
     ),
 )

@@ -206,7 +206,10 @@ class TrailEvent:
         if self.read_only_inferred:
             rw += "  (inferred from the event name: the record does not say)"
         rows = [
-            ("sourceIdentity", self.identity_label + (f"  (from {origin})" if origin not in ("", "session") else "")),
+            (
+                "sourceIdentity",
+                self.identity_label + (f"  (from {origin})" if origin not in ("", "session") else ""),
+            ),
             ("who", who),
             ("what", f"{self.name}  on {self.source}" if self.source else self.name),
             ("when", (self.time.isoformat() if self.time else "?")),

@@ -145,4 +145,6 @@ def export_summary(summaries: Iterable[IdentitySummary], fmt: str, header: Expor
     if fmt == "json":
         doc: dict[str, Any] = {"query": dict(header.items()), "identities": [s.to_json() for s in ss]}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    return _table(fmt, header, "CloudTrail by sourceIdentity", SUMMARY_COLUMNS, [summary_cells(s) for s in ss])
+    return _table(
+        fmt, header, "CloudTrail by sourceIdentity", SUMMARY_COLUMNS, [summary_cells(s) for s in ss]
+    )

@@ -256,7 +256,9 @@ def parse_event(item: Mapping[str, Any]) -> TrailEvent:
             env = _envelope(item if isinstance(item, Mapping) else {})
         return broken_event(
             f"could not read this event: {type(exc).__name__}: {exc}",
-            **{k: env[k] for k in ("event_id", "time", "name", "source", "username", "resources") if k in env},
+            **{
+                k: env[k] for k in ("event_id", "time", "name", "source", "username", "resources") if k in env
+            },
         )
 
 

@@ -17,7 +17,13 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from smtui.aws.trail.events import ASSUME_ROLE_EVENTS, NO_IDENTITY, SAGEMAKER_SOURCE, SOURCE_IDENTITY_RE, TrailEvent
+from smtui.aws.trail.events import (
+    ASSUME_ROLE_EVENTS,
+    NO_IDENTITY,
+    SAGEMAKER_SOURCE,
+    SOURCE_IDENTITY_RE,
+    TrailEvent,
+)
 
 #: The columns a Lake query selects: every field the row is built from (see server.from_lake_row).
 LAKE_COLUMNS = (
