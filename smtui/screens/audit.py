@@ -82,7 +82,7 @@ class AuditPane(AuditPrompts, Vertical):
         Binding("slash", "prompt('text')", "Filter", show=False, id="audit.filter"),
         Binding("m", "toggle('mutating')", "Mutating", id="audit.mutating"),
         Binding("f", "toggle('failed')", "Failed", show=False, id="audit.failed"),
-        Binding("h", "toggle('own')", "smtui calls", id="audit.own"),
+        Binding("h", "toggle('own')", "Own calls", id="audit.own"),
         Binding("s", "summary", "Summary", id="audit.summary"),
         Binding("w", "prompt('window')", "Window", id="audit.window"),
         Binding("d", "details", "Details", show=False, id="audit.details"),
@@ -100,7 +100,7 @@ class AuditPane(AuditPrompts, Vertical):
     AuditPane #audit-body { height: 1fr; }
     AuditPane #audit-events { width: 1fr; }
     AuditPane #audit-summary { width: 1fr; display: none; }
-    AuditPane #audit-identities { width: 22; height: 1fr; border-left: solid $primary-muted; }
+    AuditPane #audit-identities { width: 22; height: 1fr; border: none; border-left: solid $primary-muted; }
     AuditPane #audit-identities.-collapsed { display: none; }
     AuditPane #audit-input { display: none; }
     """

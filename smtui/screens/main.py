@@ -873,12 +873,18 @@ class MainScreen(Screen[None]):
     def _draw_tabs(self) -> None:
         tabs = Text()
         items = [(k.key, k.title) for k in KINDS] + [("audit", "Audit")]
+        if sum(len(t) + 5 for _, t in items) > (self.size.width or self.app.size.width):
+            items = [(key, title.split()[0]) for key, title in items]  # narrow: "Training", not "Training jobs"
         for i, (key, title) in enumerate(items, 1):
             style = "bold reverse" if key == self.current else ""
             tabs.append(f" {i} ", style="bold " + ("reverse" if key == self.current else "dim"))
             tabs.append(f"{title} ", style=style)
             tabs.append(" ")
         self.query_one("#pane-tabs", Static).update(tabs)
+
+    def on_resize(self, event: Any) -> None:
+        if self.query("#pane-tabs"):
+            self._draw_tabs()  # the labels shorten below the width they need
 
     def _clock(self) -> None:
         self._clock_ticks += 1

@@ -1,8 +1,8 @@
 """The CloudTrail event table of the Audit pane and the per-resource history: a virtualised
 :class:`~smtui.widgets.resource_table.ResourceTable` whose columns are sized from their contents and the
-terminal. Event names (up to 30 characters), the identity and the resource keep their width; the principal
-gives way first; when the table is still too wide, the low-value columns go (note, R/W, source IP, in that
-order); the error and note columns are not drawn at all while no row has anything in them.
+terminal. Event names (up to 30 characters), the identity and the resource keep their width; when the
+table is too wide, the low-value columns go (note, R/W, source IP, in that order), then the principal (the
+identity column usually says who; the event screen has the whole userIdentity); the error and note columns are not drawn at all while no row has anything in them.
 
 Every string was cleaned by the data layer and is drawn as plain text, never parsed as markup.
 """
@@ -59,9 +59,6 @@ COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("event", "EVENT", min_width=12, max_width=30, measure=lambda ev: len(ev.name)),
     TableColumn("identity", "IDENTITY", min_width=8, max_width=24, measure=lambda ev: len(_ident(ev))),
     TableColumn(
-        "principal", "PRINCIPAL", min_width=10, max_width=48, measure=lambda ev: len(short_principal(ev))
-    ),
-    TableColumn(
         "resource",
         "RESOURCE",
         min_width=10,
@@ -70,10 +67,18 @@ COLUMNS: tuple[TableColumn, ...] = (
         expand=True,  # the room left over goes to the note when there is one, else here
     ),
     TableColumn(
+        "principal",
+        "PRINCIPAL",
+        min_width=10,
+        max_width=48,
+        measure=lambda ev: len(short_principal(ev)),
+        drop=1,  # the last to go: the identity column usually says who
+    ),
+    TableColumn(
         "error", "ERROR", min_width=5, max_width=28, measure=lambda ev: len(ev.error_code), hide_empty=True
     ),
-    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=1),
-    TableColumn("ro", "R/W", width=6, drop=2),
+    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=2),
+    TableColumn("ro", "R/W", width=6, drop=3),
     TableColumn(
         "note",
         "NOTE",
@@ -81,7 +86,7 @@ COLUMNS: tuple[TableColumn, ...] = (
         max_width=200,
         measure=lambda ev: len(_note(ev)),
         expand=True,
-        drop=3,
+        drop=4,
         hide_empty=True,
     ),
 )
@@ -101,8 +106,8 @@ def event_cells(ev: TrailEvent) -> list[Cell]:
         (ev.time.strftime("%m-%d %H:%M:%S") if ev.time else "?", ""),
         (ev.name, name_style),
         ident,
-        (short_principal(ev), "dim" if ev.own else ""),
         (ev.display_resource, ""),
+        (short_principal(ev), "dim" if ev.own else ""),
         (ev.error_code, "red"),
         (ev.source_ip, ""),
         rw,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from support import screen_lines as screen_text
 from support import until
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -31,36 +32,6 @@ class AuditApp(SmtuiApp):
 
     def get_default_screen(self) -> Screen:
         return _AuditOnly()
-
-
-def _screen_text(app) -> str:
-    import io
-
-    from rich.console import Console
-
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(app.screen._compositor.render_update(full=True))  # the top screen only
-    return console.export_text(styles=False)
-
-
-async def screen_text(pilot) -> str:
-    """The screen as plain text, line by line (what a user reads), once the screen has been drawn."""
-    for _ in range(100):
-        await pilot.pause()
-        try:
-            return _screen_text(pilot.app)
-        except TypeError:  # lines not rendered yet (a screen just pushed)
-            continue
-    raise AssertionError("the screen was never drawn")
 
 
 def truth(sandbox, days, pred):
