@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from support import screen_lines as screen_text
-from support import until
+from support import toasts, until
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList
@@ -358,3 +359,83 @@ async def test_command_line_audit_with_an_identity_picks_it(sandbox):
             what="alice's events",
         )
         assert set(identity_cells(pane)) == {"alice"}
+
+
+async def test_on_resource_finds_its_events_and_the_identity_list_starts_over(sandbox):
+    """Issue 15: ``o resnet50-imagenet`` found nothing (it asked LookupEvents for ResourceName only, and
+    CloudTrail names SageMaker resources there by ARN) and the identity list kept the old scan's counts. It
+    now looks the name up, then scans the window for events naming it, as ``smtui trail --resource`` does."""
+    rec = next(
+        r
+        for r in sandbox.recorder.events
+        if r.get("eventName") == "CreateTrainingJob"
+        and (r.get("requestParameters") or {}).get("trainingJobName") == "resnet50-imagenet"
+    )
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
+        before = sum(s.calls for s in pane.index.summaries())
+        await pilot.press("o", *"resnet50-imagenet", "enter")
+        await until(
+            pilot,
+            lambda: pane.server_resource == "resnet50-imagenet" and pane.progress.done and not pane.scanning,
+            limit=40,
+        )
+        assert rec["eventID"] in shown_ids(pane)
+        assert all(
+            trail.names_resource(pane.table.get_raw(k), "resnet50-imagenet") for k in pane.table.keys()
+        )
+        counted = sum(s.calls for s in pane.index.summaries())
+        assert counted == len([e for e in pane.events if not e.own]) < before
+        ol = pane.query_one("#audit-identities", OptionList)
+        assert f"All  {counted:,}" in str(ol.get_option_at_index(0).prompt)
+        text = await screen_text(pilot)
+        assert "resource=resnet50-imagenet" in text and "CreateTrainingJob" in text
+
+
+async def test_own_calls_are_hidden_said_and_shown_with_h(sandbox):
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
+        own = [e for e in pane.events if e.own]
+        assert own and pane.hidden_own == len(own)  # its own ListDomains/DescribeDomain at least
+        assert not any(pane.table.get_raw(k).own for k in pane.table.visible_rows())
+        assert f"{len(own):,} smtui calls hidden (h)" in await screen_text(pilot)
+        shown = pane.table.row_count
+        await pilot.press("h")
+        await until(pilot, lambda: pane.filter.show_own)
+        assert pane.table.row_count == shown + len(own) and pane.hidden_own == 0
+        assert "smtui calls shown (h)" in await screen_text(pilot)
+
+
+async def test_save_key_writes_the_events_or_the_summary_with_the_query_on_top(sandbox, tmp_path):
+    app = AuditApp(target=sandbox.target())
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
+        pane.pick_identity("alice")
+        await pilot.pause()
+        target = tmp_path / "alice.csv"
+        await pilot.press("ctrl+s")
+        box = pane.query_one("#audit-input")
+        assert box.display and box.value.endswith(".md") and box.value.startswith(str(Path.cwd()))
+        box.value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: target.exists(), what="the file")
+        text = target.read_text()
+        assert text.startswith("# window: ") and "identity=alice" in text
+        rows = [line for line in text.splitlines() if not line.startswith("#")][1:]
+        assert len(rows) == pane.table.row_count and all(",alice," in r for r in rows)
+        assert not box.display
+        # a second save to the same name asks first, then overwrites
+        await pilot.press("s")
+        await pilot.press("ctrl+s")
+        box.value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: any("exists" in t for t in toasts(app)), what="the overwrite question")
+        assert target.read_text() == text and box.display
+        await pilot.press("enter")
+        await until(pilot, lambda: target.read_text() != text, what="the summary written")
+        assert "sourceIdentity,calls,mutating" in target.read_text()
