@@ -196,7 +196,7 @@ async def run(
         if lake:
             events = await server.lake_events(aws, lake, start, end, **kw)
         else:
-            events = await server.insights_events(aws, log_group, start, end, **kw)
+            events = await server.insights_events(aws, str(log_group), start, end, **kw)
         emit(events)
     elif args.resource:
         # two lookups (ResourceName, then the EventSource window): gathered, then printed newest first

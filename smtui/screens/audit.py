@@ -80,9 +80,9 @@ class AuditPane(AuditPrompts, Vertical):
         Binding("e", "prompt('event')", "Event", id="audit.event"),
         Binding("o", "prompt('resource')", "Resource", id="audit.resource"),
         Binding("slash", "prompt('text')", "Filter", show=False, id="audit.filter"),
-        Binding("m", "toggle('mutating')", "Mutating", id="audit.mutating"),
-        Binding("f", "toggle('failed')", "Failed", show=False, id="audit.failed"),
-        Binding("h", "toggle('own')", "Own calls", id="audit.own"),
+        Binding("m", "flip('mutating')", "Mutating", id="audit.mutating"),
+        Binding("f", "flip('failed')", "Failed", show=False, id="audit.failed"),
+        Binding("h", "flip('own')", "Own calls", id="audit.own"),
         Binding("s", "summary", "Summary", id="audit.summary"),
         Binding("w", "prompt('window')", "Window", id="audit.window"),
         Binding("d", "details", "Details", show=False, id="audit.details"),
@@ -462,7 +462,7 @@ class AuditPane(AuditPrompts, Vertical):
             self._place_list()
         self.table.focus()
 
-    def action_toggle(self, what: str) -> None:
+    def action_flip(self, what: str) -> None:
         f = self.filter
         if what == "mutating":
             self.filter = f.with_(mutating_only=not f.mutating_only)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
+from textual.events import Key
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from smtui.aws.timegrammar import parse_window
@@ -17,14 +18,44 @@ from smtui.aws.trail.events import NO_IDENTITY, NO_IDENTITY_LABEL, RETENTION, Tr
 from smtui.aws.trail.export import FORMATS, ExportHeader, export_events, export_summary
 
 if TYPE_CHECKING:  # pragma: no cover
-    from smtui.screens.audit import AuditPane
+    from datetime import timedelta
 
-    _Base = AuditPane
-else:
-    _Base = object
+    from smtui.aws.trail.filters import EventFilter, IdentityIndex
+    from smtui.aws.trail.lookup import ScanProgress, TrailQuery
+    from smtui.widgets.resource_table import ResourceTable
 
 
-class AuditPrompts(_Base):
+class AuditPrompts(Widget):
+    """The prompts and saving of :class:`~smtui.screens.audit.AuditPane` (which it is mixed into)."""
+
+    if TYPE_CHECKING:  # what the pane provides
+        filter: EventFilter
+        server_event_name: str | None
+        server_resource: str | None
+        events: list[TrailEvent]
+        index: IdentityIndex
+        progress: ScanProgress | None
+        trail_query: TrailQuery | None
+        summary_mode: bool
+        shown: int
+        hidden_own: int
+        prompt_mode: str
+        start_at: datetime | None
+        end_at: datetime | None
+        window: timedelta
+        _save_confirm: str
+
+        @property
+        def table(self) -> ResourceTable: ...
+        @property
+        def options(self) -> dict[str, Any]: ...
+        @property
+        def server_side(self) -> str: ...
+        def _window(self) -> tuple[datetime, datetime]: ...
+        def _refilter(self, *, recount: bool = False) -> None: ...
+        def pick_identity(self, identity: str | None) -> None: ...
+        def action_reload(self) -> None: ...
+
     # ------------------------------------------------------------------ saving
     def shown_events(self) -> list[TrailEvent]:
         table = self.table
@@ -120,7 +151,7 @@ class AuditPrompts(_Base):
         self.prompt_mode = ""
         (self.query_one("#audit-summary", DataTable) if self.summary_mode else self.table).focus()
 
-    def on_key(self, event: events.Key) -> None:
+    def on_key(self, event: Key) -> None:
         if event.key == "escape" and self.prompt_mode:
             event.stop()
             self._close_prompt()

@@ -874,7 +874,9 @@ class MainScreen(Screen[None]):
         tabs = Text()
         items = [(k.key, k.title) for k in KINDS] + [("audit", "Audit")]
         if sum(len(t) + 5 for _, t in items) > (self.size.width or self.app.size.width):
-            items = [(key, title.split()[0]) for key, title in items]  # narrow: "Training", not "Training jobs"
+            items = [
+                (key, title.split()[0]) for key, title in items
+            ]  # narrow: "Training", not "Training jobs"
         for i, (key, title) in enumerate(items, 1):
             style = "bold reverse" if key == self.current else ""
             tabs.append(f" {i} ", style="bold " + ("reverse" if key == self.current else "dim"))

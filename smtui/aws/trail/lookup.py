@@ -221,7 +221,7 @@ async def scan(
                 if query.accepts(ev):
                     kept.append(ev)
             progress.matched += len(kept)
-            token = page.get("NextToken")
+            token = str(page.get("NextToken") or "")
             if not token or token in seen_tokens or (limit is not None and progress.scanned >= limit):
                 progress.done = True
                 if limit is not None and progress.scanned >= limit and token:
