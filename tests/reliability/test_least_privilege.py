@@ -23,7 +23,7 @@ from smtui.aws.resources import BY_KEY
 from smtui.aws.session import AwsSession, is_read_only
 from smtui.headless import logs as headless_logs
 from smtui.headless import trail as headless_trail
-from smtui.screens.audit import ResourceTrailScreen
+from smtui.screens.resource_trail import ResourceTrailScreen
 from smtui.screens.detail import DetailScreen
 from smtui.screens.logs import LogScreen
 
