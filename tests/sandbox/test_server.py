@@ -182,12 +182,6 @@ def test_recorder_at_backdates_events_and_unknown_keys_are_unknown(west):
     assert event["userIdentity"]["accessKeyId"] == "AKIANOBODYKNOWS00000"
 
 
-def test_logs_calls_are_not_recorded(sandbox):
-    before = len(sandbox.recorder.events)
-    sandbox.boto3_client("logs").describe_log_groups(limit=1)
-    assert all(e.get("eventSource") != "logs.amazonaws.com" for e in sandbox.recorder.events[before:])
-
-
 # ---------------------------------------------------------------------- lifecycle
 def test_stop_start_and_restart_keep_port_and_data(own_sandbox):
     from botocore.exceptions import EndpointConnectionError
