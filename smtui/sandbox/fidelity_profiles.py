@@ -1,5 +1,7 @@
-"""Studio user profiles, which moto 5.2.5 does not implement (CreateUserProfile answers 500): created,
-described, listed and deleted per account and region, with AWS's ARN and errors."""
+"""Studio domains and user profiles. moto 5.2.5 does not implement user profiles (CreateUserProfile answers
+500): here they are created, described, listed and deleted per account and region, with AWS's ARN and
+errors. And DescribeDomain gives every domain a ``SingleSignOnApplicationArn`` (in a format no model has),
+where AWS has one only for domains that sign in through IAM Identity Center (AuthMode SSO)."""
 
 from __future__ import annotations
 
@@ -78,11 +80,26 @@ def _delete_user_profile(self: Any) -> Any:
     return EmptyResult()
 
 
+_describe_domain: Any = None
+
+
+def _describe_domain_fitted(self: Any) -> Any:
+    result = _describe_domain(self)
+    body = getattr(result, "result", None)
+    if isinstance(body, dict) and body.get("AuthMode") != "SSO":
+        body.pop("SingleSignOnApplicationArn", None)
+        body.pop("SingleSignOnManagedApplicationInstanceId", None)
+    return result
+
+
 def apply() -> None:
-    global _applied
+    global _applied, _describe_domain
     if _applied:
         return
     from moto.sagemaker.responses import SageMakerResponse
+
+    _describe_domain = SageMakerResponse.describe_domain
+    SageMakerResponse.describe_domain = _describe_domain_fitted  # type: ignore[method-assign]
 
     SageMakerResponse.create_user_profile = _create_user_profile  # type: ignore[attr-defined]
     SageMakerResponse.describe_user_profile = _describe_user_profile  # type: ignore[attr-defined]
