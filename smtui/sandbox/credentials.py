@@ -151,7 +151,7 @@ class Credentials:
             iam.put_user_policy(UserName=name, PolicyName=f"{name}-all", PolicyDocument=json.dumps(_ALL))
             user = backend.users[name]
         if not any(k.access_key_id == key_id for k in user.access_keys):
-            key = AccessKey(name, prefix="AKIA", account_id=ACCOUNT_ID)
+            key = AccessKey(name, prefix="AKIA", account_id=ACCOUNT_ID)  # type: ignore[abstract]
             key.access_key_id = key_id
             key.secret_access_key = secret
             user.access_keys.append(key)

@@ -95,7 +95,7 @@ class EndpointLife:
     # ------------------------------------------------------------------ the pump
 
     def pump(self, out: Output, now: float) -> bool:
-        from smtui.sandbox import fidelity_sagemaker as fsm
+        from smtui.sandbox import sagemaker_state as fsm
 
         while self.applied < len(self.steps) and self.steps[self.applied].at <= now:
             step = self.steps[self.applied]

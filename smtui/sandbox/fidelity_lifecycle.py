@@ -400,18 +400,12 @@ def _invoke_endpoint(self: Any) -> Any:
     if life is None and engine is not None:
         life = _endpoint_life(engine, be, name)
     variant_name = wanted or (ep.production_variants or [{}])[0].get("VariantName", "AllTraffic")
-    if life is not None and life.variants:
+    if engine is not None and life is not None and life.variants:
         variant = life.pick(wanted, rng)
         variant_name = variant.name
-        with engine._lock:  # type: ignore[union-attr]
-            life.invoked(
-                engine.out,
-                variant,
-                status,
-                rng.uniform(3000, 9000),
-                engine.clock.time(),
-                answer if status != 200 else "",
-            )  # type: ignore[union-attr]
+        with engine._lock:
+            error = answer if status != 200 else ""
+            life.invoked(engine.out, variant, status, rng.uniform(3000, 9000), engine.clock.time(), error)
     if status != 200:
         stream = f"arn:aws:logs:{region}:{account}:log-group:/aws/sagemaker/Endpoints/{name}"
         return _runtime_error(

@@ -314,11 +314,11 @@ def apply() -> None:
     def _find(self: Any, log_group_id: str | None = None, log_group_name: str | None = None) -> Any:
         return find_log_group(self, log_group_id=log_group_id, log_group_name=log_group_name)
 
-    LogsBackend._find_log_group = _find
-    LogsBackend.describe_log_streams = _describe_log_streams
-    LogsBackend.get_log_events = _get_log_events
-    LogStream.get_log_events = _stream_get_log_events
-    LogsResponse.filter_log_events = _response_filter_log_events
+    LogsBackend._find_log_group = _find  # type: ignore[method-assign]
+    LogsBackend.describe_log_streams = _describe_log_streams  # type: ignore[method-assign]
+    LogsBackend.get_log_events = _get_log_events  # type: ignore[method-assign]
+    LogStream.get_log_events = _stream_get_log_events  # type: ignore[method-assign]
+    LogsResponse.filter_log_events = _response_filter_log_events  # type: ignore[method-assign]
     ORIGINALS["LogsResponse.stop_query"] = LogsResponse.__dict__.get("stop_query")
     LogsResponse.stop_query = _stop_query  # type: ignore[attr-defined]
     for name in ("describe_log_groups", "describe_log_streams"):

@@ -291,11 +291,11 @@ def apply() -> None:
         if not re.fullmatch(r"ml\.[a-z0-9-]+\.[0-9]*x?large|ml\.[a-z0-9-]+\.medium", instance_type or ""):
             ORIGINALS["validate_instance_type"](self, instance_type)
 
-    FakeEndpointConfig.validate_instance_type = validate_instance_type
+    FakeEndpointConfig.validate_instance_type = validate_instance_type  # type: ignore[method-assign]
     ORIGINALS["create_processing_job"] = SageMakerResponse.create_processing_job
-    SageMakerResponse.create_processing_job = _create_processing_job
+    SageMakerResponse.create_processing_job = _create_processing_job  # type: ignore[method-assign]
     ORIGINALS["create_endpoint"] = SageMakerResponse.create_endpoint
-    SageMakerResponse.create_endpoint = _create_endpoint
+    SageMakerResponse.create_endpoint = _create_endpoint  # type: ignore[method-assign]
     _applied = True
 
 

@@ -89,8 +89,7 @@ def _compile_terms(text: str, budget: _RegexBudget) -> Matcher:
             bucket.append(_contains(term))
         elif c == "%":
             body, i = _read_regex(text, i)
-            rx = budget.compile(body)
-            bucket.append(lambda m, _s=rx.search: _s(m) is not None)
+            bucket.append(_searches(budget.compile(body)))
         else:
             j = i
             while j < n and not text[j].isspace():
@@ -113,6 +112,10 @@ def _compile_terms(text: str, budget: _RegexBudget) -> Matcher:
     if len(required) == 1 and not optional and not excluded:
         return required[0]
     return match
+
+
+def _searches(rx: re.Pattern[str]) -> Matcher:
+    return lambda m: rx.search(m) is not None
 
 
 def _contains(term: str) -> Matcher:
@@ -186,9 +189,9 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         if entry == "...":
             names.append(None)
             continue
-        ors = []
+        ors: list[list[tuple[str, Callable[[Any], bool] | None]]] = []
         for alt in _split_top(entry, "||"):
-            ands = []
+            ands: list[tuple[str, Callable[[Any], bool] | None]] = []
             for part in _split_top(alt, "&&"):
                 if _FIELD_NAME.match(part.strip()):
                     ands.append((part.strip(), None))
@@ -201,9 +204,7 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         names.append(first)
         tests = [[(n, t) for n, t in ands if t is not None] for ands in ors]
         if any(tests):
-            conditions.append(
-                lambda fields, _t=tests: any(all(t(fields.get(n, _MISSING)) for n, t in ands) for ands in _t)
-            )
+            conditions.append(_any_of(tests))
     fixed = [n for n in names if n is not None]
     has_ellipsis = len(fixed) != len(names)
 
@@ -217,6 +218,11 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         return fields is not None and all(c(fields) for c in conditions)
 
     return match
+
+
+def _any_of(tests: list[list[tuple[str, Callable[[Any], bool]]]]) -> Callable[[dict[str, str]], bool]:
+    """Fields pass when every condition of any one ``||`` alternative holds."""
+    return lambda fields: any(all(t(fields.get(n, _MISSING)) for n, t in ands) for ands in tests)
 
 
 def _bind_with_ellipses(names: list[str | None], values: list[str]) -> dict[str, str] | None:

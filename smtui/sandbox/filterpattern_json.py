@@ -111,8 +111,9 @@ class _JsonParser:
         if not self.tokens:
             raise FilterPatternError("empty JSON pattern")
         expr = self.or_expr()
-        if self.peek() is not None:
-            raise FilterPatternError(f"unexpected {self.peek()[1]!r}")
+        extra = self.peek()
+        if extra is not None:
+            raise FilterPatternError(f"unexpected {extra[1]!r}")
         return expr
 
     def or_expr(self) -> Callable[[Any], bool]:

@@ -120,9 +120,11 @@ def _comparison(op: str, kind: str, raw: Any, budget: _RegexBudget) -> Callable[
             raise FilterPatternError(f"{op} needs a number")
         cmp = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}[op]
 
+        bound: float = number
+
         def test_num(v: Any) -> bool:
             x = _as_number(v)
-            return x is not None and cmp(x, number)
+            return x is not None and cmp(x, bound)
 
         return test_num
     number = _as_number(raw) if kind in ("number", "bare") else None

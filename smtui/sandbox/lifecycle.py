@@ -213,7 +213,7 @@ class Engine:
 
     def _pump_job(self, life: JobLife, now: float) -> bool:
         """Apply due steps and write due lines; True when the job has ended."""
-        from smtui.sandbox import fidelity_sagemaker as fsm
+        from smtui.sandbox import sagemaker_state as fsm
 
         while life.applied < len(life.steps) and life.steps[life.applied].at <= now:
             step = life.steps[life.applied]

@@ -198,7 +198,7 @@ class Recorder:
     ) -> dict[str, Any]:
         """Record a call the middleware served (a management event of SageMaker, Logs, IAM or STS); a
         successful AssumeRole maps the new access key to its session."""
-        common = {
+        common: dict[str, Any] = {
             "event_source": tr.EVENT_SOURCES[service],
             "operation": operation,
             "access_key": access_key,

@@ -182,7 +182,7 @@ def bulk_training_jobs(
     with _lock:
         for i in range(n):
             name = f"{prefix}-{i:05d}"
-            job = FakeTrainingJob(
+            config: dict[str, Any] = dict(
                 account_id=ACCOUNT_ID,
                 region_name=region,
                 training_job_name=name,
@@ -207,10 +207,11 @@ def bulk_training_jobs(
                 tensor_board_output_config=None,
                 experiment_config=None,
             )
+            job = FakeTrainingJob(**config)
             created = start - spacing * i
             job.creation_time = created
             job.training_start_time = created + dt.timedelta(seconds=90)
-            job.training_end_time = created + dt.timedelta(seconds=600) if status in _TERMINAL else None
+            job.training_end_time = created + dt.timedelta(seconds=600) if status in _TERMINAL else None  # type: ignore[assignment]
             job.last_modified_time = job.training_end_time or created
             job.training_job_status = status
             job.secondary_status = status if status in _TERMINAL else "Training"

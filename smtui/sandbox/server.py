@@ -170,17 +170,18 @@ class Sandbox(Credentials):
         return self
 
     def _start_driver(self) -> None:
-        factory = self._driver_factory
-        if factory is None:
-            if self.scenario is None:
-                return  # nobody to act: only the lifecycles run
-            from smtui.sandbox.driver import start as factory
-        self.driver = factory(self)
+        if self._driver_factory is not None:
+            self.driver = self._driver_factory(self)
+        elif self.scenario is not None:  # else nobody to act: only the lifecycles run
+            from smtui.sandbox.driver import start
+
+            self.driver = start(self)
 
     def _serve(self) -> None:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
+        assert self._middleware is not None
         self._server = make_server(
             "127.0.0.1", self.port, self._middleware, threaded=True, request_handler=MotoRequestHandler
         )

@@ -44,7 +44,7 @@ def create_job(
     hyper: dict[str, str],
     spot: bool = False,
     tags: list[dict[str, str]] | None = None,
-    inputs: list[str] = ("train", "validation"),
+    inputs: tuple[str, ...] = ("train", "validation"),
     entry: str = "train.py",
 ) -> None:
     data = [
