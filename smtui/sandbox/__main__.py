@@ -60,7 +60,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from smtui.sandbox.server import ADMIN_KEY, ADMIN_SECRET, Sandbox
+    from smtui.sandbox.account import ADMIN_KEY, ADMIN_SECRET
+    from smtui.sandbox.server import Sandbox
 
     stop = threading.Event()
 

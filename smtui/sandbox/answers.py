@@ -88,7 +88,7 @@ def denied_resource(service: str, operation: str, region: str, account_id: str, 
         stream = params.get("logStreamName") or ""
         return f"arn:aws:logs:{region}:{account_id}:log-group:{group}:log-stream:{stream}"
     if service == "sagemaker":
-        from smtui.sandbox.recorder import sagemaker_resources
+        from smtui.sandbox.trail_records import sagemaker_resources
 
         found = sagemaker_resources(params, None, region, account_id)
         if found:

@@ -37,7 +37,7 @@ from smtui.sandbox.endpoint_life import (
     variants_of,
 )
 from smtui.sandbox.joblogs import JobScript
-from smtui.sandbox.timeline import Step, transitions
+from smtui.sandbox.timeline import TERMINAL, Step, transitions, utc
 
 ORIGINALS: dict[str, Any] = {}
 _applied = False
@@ -125,9 +125,7 @@ def _start_job(self: Any, kind: str, name: str) -> None:
         "processing": dict(ProcessingStartTime=None, ProcessingEndTime=None),
         "transform": dict(TransformStartTime=None, TransformEndTime=None),
     }[kind]
-    state.apply_fields(
-        kind, name, self.current_account, self.region, CreationTime=lifecycle.utc(now), **clear
-    )
+    state.apply_fields(kind, name, self.current_account, self.region, CreationTime=utc(now), **clear)
     script = JobScript(kind, name, image, count, entry=entry, error=error)
     steps = lifecycle.plan(kind, now, engine.clock, work=seconds, fail=bool(error))
     work = engine.clock.compress(seconds if seconds is not None else lifecycle.work_seconds(kind))
@@ -173,7 +171,7 @@ def _create_endpoint(self: Any) -> Any:
         name,
         self.current_account,
         self.region,
-        CreationTime=lifecycle.utc(now),
+        CreationTime=utc(now),
         ProductionVariants=[
             {"VariantName": v.name, "DesiredInstanceCount": v.count, "DesiredWeight": v.weight}
             for v in variants
@@ -234,14 +232,14 @@ def _stop_now(kind: str, name: str, account: str, region: str, fields: dict[str,
     ]
     update: dict[str, Any] = {
         state._status_key(kind): "Stopped",
-        end: lifecycle.utc(now),
-        "LastModifiedTime": lifecycle.utc(now),
+        end: utc(now),
+        "LastModifiedTime": utc(now),
     }
     if kind == "training":
         past = [
             Step(t["Status"], _epoch(t["StartTime"]), t.get("StatusMessage", ""))
             for t in fields.get("SecondaryStatusTransitions") or []
-            if t.get("Status") not in lifecycle.TERMINAL
+            if t.get("Status") not in TERMINAL
         ]
         steps = past + [
             Step("Stopping", now, lifecycle.FINAL_MESSAGES["Stopping"]),
@@ -262,7 +260,7 @@ def _epoch(value: Any) -> float:
 
 def _endpoint_life(engine: Any, be: Any, name: str) -> EndpointLife:
     """The engine's life of ``name``, adopting an endpoint it does not run yet (made before it started)."""
-    life = engine.endpoints.get(name)
+    life: EndpointLife | None = engine.endpoints.get(name)
     if life is None:
         ep = be.endpoints[name]
         life = EndpointLife(name, ep.endpoint_config_name, variants_of(be, name, ep.endpoint_config_name), [])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from smtui.sandbox import shapes
@@ -48,7 +49,7 @@ _applied = False
 # --------------------------------------------------------------------------- Describe
 
 
-def _patched_describe(kind: str, original_name: str):
+def _patched_describe(kind: str, original_name: str) -> Callable[..., dict[str, Any]]:
     def describe(self: Any, name: str | None = None, **kw: Any) -> dict[str, Any]:
         # moto calls some of these with a keyword (describe_transform_job(transform_job_name=...))
         name = name if name is not None else next(iter(kw.values()))
@@ -127,10 +128,11 @@ def _as_naive(value: Any) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return _naive_utc(value) if value.tzinfo else value
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value)):
         return dt.datetime.fromtimestamp(float(value), dt.UTC).replace(tzinfo=None)
-    return _naive_utc(dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _list(kind: str, response: Any) -> Any:

@@ -154,7 +154,7 @@ class _JsonParser:
             tests = {"NULL": lambda v: v is None, "TRUE": lambda v: v is True, "FALSE": lambda v: v is False}
             if what not in tests:
                 raise FilterPatternError("expected IS NULL, IS TRUE or IS FALSE")
-            test = tests[what]
+            test: Callable[[Any], bool] = tests[what]
             return lambda d: any(test(v) for v in _extract(d, path))
         if kind != "op" or value in ("&&", "||"):
             raise FilterPatternError(f"expected a comparison after {selector}")

@@ -98,6 +98,7 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     stream = environ.get("wsgi.input")
     if stream is None:
         return b""
+    body: bytes
     if length > 0:
         body = stream.read(length)
     elif environ.get("wsgi.input_terminated"):
@@ -218,7 +219,8 @@ class SandboxMiddleware:
                 return start_response(status, headers, exc_info)
 
             with serving(recorder):
-                return self.app(environ, logging_start_response)
+                answer: Iterable[bytes] = self.app(environ, logging_start_response)
+                return answer
 
         request_body = _read_body(environ) if form is None else b""
         captured: dict[str, Any] = {}

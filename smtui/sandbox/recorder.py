@@ -269,7 +269,7 @@ def serving(recorder: Recorder) -> Iterator[None]:
 
 def current() -> Recorder | None:
     """The recorder of the request being served on this thread (else the first one made)."""
-    found = getattr(_local, "recorder", None)
+    found: Recorder | None = getattr(_local, "recorder", None)
     if found is not None:
         return found
     with _recorders_lock:

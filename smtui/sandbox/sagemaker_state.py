@@ -50,7 +50,8 @@ def _collection(kind: str, account: str = ACCOUNT_ID, region: str = REGION) -> d
         attr = _KINDS[kind][0]
     except KeyError:
         raise ValueError(f"unknown kind {kind!r}; one of {sorted(_KINDS)}") from None
-    return getattr(backend(account, region), attr)
+    found: dict[str, Any] = getattr(backend(account, region), attr)
+    return found
 
 
 def get(kind: str, name: str, account: str = ACCOUNT_ID, region: str = REGION) -> Any:

@@ -38,10 +38,11 @@ from smtui.sandbox.account import (  # noqa: F401 - the account's constants, als
 from smtui.sandbox.clock import DEFAULT_SCALE, Clock
 from smtui.sandbox.credentials import Credentials
 from smtui.sandbox.identity import Identity
-from smtui.sandbox.middleware import RequestRecord, SandboxMiddleware
-from smtui.sandbox.middleware import count as _count
-from smtui.sandbox.middleware import max_per_second as _max_per_second
+from smtui.sandbox.middleware import SandboxMiddleware
 from smtui.sandbox.recorder import Recorder
+from smtui.sandbox.requestlog import RequestRecord
+from smtui.sandbox.requestlog import count as _count
+from smtui.sandbox.requestlog import max_per_second as _max_per_second
 
 #: how many requests the request log keeps
 REQUEST_LOG_SIZE = 200_000

@@ -57,7 +57,8 @@ def describe(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         _training_defaults(fields)
     elif kind == "endpoint":
         _endpoint_defaults(fields)
-    return fit(output_shape("sagemaker", _OPERATIONS[kind]), fields)
+    fitted: dict[str, Any] = fit(output_shape("sagemaker", _OPERATIONS[kind]), fields)
+    return fitted
 
 
 def _training_defaults(fields: dict[str, Any]) -> None:

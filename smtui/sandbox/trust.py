@@ -44,10 +44,12 @@ def document(role: Any) -> dict[str, Any]:
     if isinstance(raw, dict):
         return raw
     try:
-        return json.loads(raw)
+        loaded: dict[str, Any] = json.loads(raw)
+        return loaded
     except ValueError:
         try:
-            return json.loads(unquote(raw))
+            unquoted: dict[str, Any] = json.loads(unquote(raw))
+            return unquoted
         except ValueError:
             return {}
 

@@ -20,10 +20,10 @@ import json
 from typing import Any
 
 from smtui.sandbox import fidelity_sagemaker as fsm
+from smtui.sandbox.account import ACCOUNT_ID, REGION
 from smtui.sandbox.credentials import CI_TRUST, STUDIO_TRUST
 from smtui.sandbox.scenario import endpoints, processing, training
 from smtui.sandbox.scenario.names import (
-    ACCOUNT_ID,
     CI_ROLE_NAME,
     CI_SESSION_NAME,
     DOMAIN_ID,
@@ -31,7 +31,6 @@ from smtui.sandbox.scenario.names import (
     LEGACY_DOMAIN_ID,
     LEGACY_DOMAIN_NAME,
     PREFIX_JOB,
-    REGION,
     ROLE_ARN,
     ROLE_NAME,
     STUDIO_USERS,
