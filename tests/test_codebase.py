@@ -33,11 +33,6 @@ OVERSIZED: dict[str, str] = {
     "smtui/screens/logs.py": "issue 13",
     "smtui/widgets/log_view.py": "issue 13 (line store, rendering, search)",
     "smtui/screens/detail.py": "issue 12 (per-kind detail sections in modules of their own)",
-    "smtui/sandbox/scenario.py": "issue 10 (constants, driver state, log text, per-kind seeds)",
-    "smtui/sandbox/fidelity_sagemaker.py": "issue 10",
-    "smtui/sandbox/filterpattern.py": "issue 10",
-    "smtui/sandbox/middleware.py": "issue 10",
-    "smtui/sandbox/recorder.py": "issue 10",
 }
 
 
