@@ -54,14 +54,14 @@ async def test_only_visible_lines_are_formatted():
     async with app.run_test(size=(100, 20)) as pilot:
         view = app.query_one(LogView)
         calls = 0
-        real = view._render_full
+        real = view._strips
 
-        def counting(line):
+        def counting(chunk, j):
             nonlocal calls
             calls += 1
-            return real(line)
+            return real(chunk, j)
 
-        view._render_full = counting
+        view._strips = counting
         view.set_following(True)
         view.add_events([ev(i, f"line {i}") for i in range(50_000)])
         await pilot.pause()
@@ -100,7 +100,7 @@ async def test_hostile_messages_render_clean_colour_kept_and_long_lines_cut():
         assert texts[3] == "link"
         red = [seg for seg in rows[1] if seg.text == "red"]
         assert red and red[0].style.color is not None and red[0].style.color.number == 1  # ANSI red
-        assert "more characters]" in "".join(s.text for s in view._render_full(view.lines[4])[0])
+        assert "more characters]" in "".join(s.text for s in view.strips_of(4)[0])
         assert view.lines[4].text == big  # kept whole for saving
 
 
@@ -118,7 +118,7 @@ async def test_search_highlights_every_match_and_steps_and_matches_only(tmp_path
         assert view.find(False).text == "ERROR boom 3"
         assert view.find(False).text == "ERROR boom 93"  # wraps around
         await pilot.pause()
-        strip = view._render_full(view.lines[93])[0]
+        strip = view.strips_of(93)[0]
         matched = [seg for seg in strip if seg.text == "ERROR"]
         assert matched and matched[0].style.bold
         view.set_matches_only(True)
@@ -130,11 +130,11 @@ async def test_search_highlights_every_match_and_steps_and_matches_only(tmp_path
 
 async def test_sources_ping_timestamps_and_wrap():
     app = ViewApp()
-    async with app.run_test(size=(60, 10)) as pilot:
+    async with app.run_test(size=(120, 10)) as pilot:
         view = app.query_one(LogView)
         ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0'
         view.add_events(
-            [ev(1000, "one", "algo-1"), ev(2000, ping, "algo-2"), ev(3000, "three " + "z" * 100, "algo-2")]
+            [ev(1000, "one", "algo-1"), ev(2000, ping, "algo-2"), ev(3000, "three " + "z" * 200, "algo-2")]
         )
         view.set_sources({"algo-2"})
         assert [ln.text[:5] for ln in view.visible_lines] == ["10.0.", "three"]
