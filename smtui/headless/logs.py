@@ -178,7 +178,7 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
         elif args.since.strip().lower() in ("start", "all", "beginning"):
             if (describe := await described()) is None:
                 return 1
-            start = resource_start_ms(describe) if kind is ENDPOINT else None
+            start = resource_start_ms(kind, describe) if not kind.end_field else None
             start = None if start is None else start - 60_000
         else:
             start = parse_time(args.since, now_ms=now)
@@ -229,7 +229,7 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
             describe = await described()
             if describe is None:
                 return False
-            missing = instances_not_logged(describe, sources)
+            missing = instances_not_logged(kind, describe, sources)
             if missing:
                 err.write(f"smtui logs: not logged yet: {', '.join(missing)}\n")
         return True

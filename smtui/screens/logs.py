@@ -272,7 +272,7 @@ class LogScreen(Screen[None]):
         elif key in _RANGES:
             self.range_start = now - _RANGES[key]
         elif key == "start":
-            start = resource_start_ms(self.describe)
+            start = resource_start_ms(self.kind, self.describe)
             self.range_start = None if (start is None or self.kind is not ENDPOINT) else start
         elif key.startswith("@"):
             self.range_start = parse_time(key[1:], now_ms=now, local=self.view.timestamps == "local")
@@ -306,7 +306,7 @@ class LogScreen(Screen[None]):
             self._range_text = self._range_label()
             streams = await logs.streams()
             self._set_streams(streams)
-            self.missing = instances_not_logged(self.describe, self.sources)
+            self.missing = instances_not_logged(self.kind, self.describe, self.sources)
             self._render_header()
             view = self.view
             view.set_following(bool(self.follow_wanted))
@@ -363,7 +363,7 @@ class LogScreen(Screen[None]):
 
         def found(streams: list[Any]) -> None:
             self._set_streams(streams)
-            self.missing = instances_not_logged(self.describe, self.sources)
+            self.missing = instances_not_logged(self.kind, self.describe, self.sources)
             self._render_header()
 
         try:
@@ -384,7 +384,7 @@ class LogScreen(Screen[None]):
                     from smtui.aws.logs import instances_not_logged
 
                     self.sources = sorted(set(self.sources) | new)
-                    self.missing = instances_not_logged(self.describe, self.sources)
+                    self.missing = instances_not_logged(self.kind, self.describe, self.sources)
                     self._render_header()
                 self.view.add_events(batch)
         except AwsError as err:

@@ -330,7 +330,7 @@ async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monk
         return await real(self)
 
     monkeypatch.setattr(logs_mod.PollingSource, "poll_once", flaky)
-    monkeypatch.setattr(logs_mod, "_backoff", lambda attempt, cap=30.0: 1.0)
+    monkeypatch.setattr(logs_mod.sources, "_backoff", lambda attempt, cap=30.0: 1.0)
     app = SmtuiApp(sandbox=sandbox)
     async with app.run_test(size=(140, 20)) as pilot:
         await app.get_aws()
@@ -353,7 +353,7 @@ async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(s
     from smtui.config import Settings
     from smtui.screens.logs import LogScreen
 
-    monkeypatch.setattr(logs_mod, "PAGE_LIMIT", 100)
+    monkeypatch.setattr(logs_mod.resource, "PAGE_LIMIT", 100)
     job = uid("long")
     base = now_ms() - 3_600_000
     for k in range(1, 5):
