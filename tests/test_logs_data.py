@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from logs_helpers import TRAINING_GROUP, create_training_job, now_ms, put, uid
+from support import TRAINING_GROUP, create_training_job, now_ms, put_lines, uid
 
 from smtui.aws import logs as logs_mod
 from smtui.aws.errors import AwsError
@@ -36,7 +36,7 @@ def four_streams(sandbox, job: str, per_stream: int, base: int) -> dict[str, lis
     for k in range(4):
         stream = f"{job}/algo-{k + 1}-1700000000"
         events = [(base + 4 * i + k, f"algo-{k + 1} line {i}") for i in range(per_stream)]
-        put(sandbox, TRAINING_GROUP, stream, events)
+        put_lines(sandbox, TRAINING_GROUP, stream, events)
         streams[stream] = events
     return streams
 
@@ -62,7 +62,9 @@ async def test_history_interleaves_four_streams_across_pages(sandbox, aws, monke
 async def test_history_time_range_is_half_open(sandbox, aws):
     job = uid("range")
     base = now_ms() - 600_000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(base + i * 1000, f"m{i}") for i in range(10)])
+    put_lines(
+        sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(base + i * 1000, f"m{i}") for i in range(10)]
+    )
     logs = ResourceLogs(aws, TRAINING, job)
     events = await collect(logs.history(base + 2000, base + 5000))
     assert [e.message for e in events] == ["m2", "m3", "m4"]
@@ -72,7 +74,7 @@ async def test_discovery_pages_past_fifty_streams(sandbox, aws):
     job = uid("many")
     t = now_ms() - 1000
     for k in range(57):
-        put(sandbox, TRAINING_GROUP, f"{job}/algo-{k + 1}-1700000000", [(t, f"hello {k}")])
+        put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-{k + 1}-1700000000", [(t, f"hello {k}")])
     streams = await ResourceLogs(aws, TRAINING, job).streams()
     assert len(streams) == 57
     assert {s.source for s in streams} == {f"algo-{k + 1}" for k in range(57)}
@@ -82,8 +84,8 @@ async def test_prefix_collision_train_vs_train_2(sandbox, aws):
     job = uid("pc")
     other = f"{job}-2"
     t = now_ms() - 10_000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t, "mine")])
-    put(sandbox, TRAINING_GROUP, f"{other}/algo-1-1700000000", [(t + 1, "not mine")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t, "mine")])
+    put_lines(sandbox, TRAINING_GROUP, f"{other}/algo-1-1700000000", [(t + 1, "not mine")])
     logs = ResourceLogs(aws, TRAINING, job)
     assert [s.name for s in await logs.streams()] == [f"{job}/algo-1-1700000000"]
     assert [e.message for e in await collect(logs.history())] == ["mine"]
@@ -97,13 +99,13 @@ async def test_follow_delivers_late_events_once_and_in_order(sandbox, aws):
     job = uid("late")
     stream = f"{job}/algo-1-1700000000"
     t0 = now_ms() - 3_000
-    put(sandbox, TRAINING_GROUP, stream, [(t0, "first"), (t0 + 1000, "third")])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(t0, "first"), (t0 + 1000, "third")])
     src = PollingSource(ResourceLogs(aws, TRAINING, job), t0)
     assert [e.message for e in await src.poll_once()] == ["first", "third"]
     assert await src.poll_once() == []  # nothing twice
     # an event stamped before "third" arrives late, in another stream and in the same one
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-2-1700000000", [(t0 + 500, "second (late, algo-2)")])
-    put(sandbox, TRAINING_GROUP, stream, [(t0 + 1500, "fourth")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-2-1700000000", [(t0 + 500, "second (late, algo-2)")])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(t0 + 1500, "fourth")])
     late = await src.poll_once()
     assert [e.message for e in late] == ["second (late, algo-2)", "fourth"]
     assert await src.poll_once() == []
@@ -112,13 +114,13 @@ async def test_follow_delivers_late_events_once_and_in_order(sandbox, aws):
 async def test_follow_picks_up_new_streams(sandbox, aws):
     job = uid("newstream")
     t0 = now_ms() - 2_000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "a1")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "a1")])
     logs = ResourceLogs(aws, TRAINING, job)
     src = PollingSource(logs, t0)
     assert [e.source for e in await src.poll_once()] == ["algo-1"]
     # the instance restarts: a new stream with a new epoch suffix, and a second host appears
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000999", [(t0 + 10, "a1 again")])
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-2-1700000000", [(t0 + 20, "a2")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000999", [(t0 + 10, "a1 again")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-2-1700000000", [(t0 + 20, "a2")])
     got = await src.poll_once()
     assert [(e.source, e.message) for e in got] == [("algo-1", "a1 again"), ("algo-2", "a2")]
     assert len(await logs.streams()) == 3
@@ -129,7 +131,7 @@ async def test_history_then_follow_shows_nothing_twice(sandbox, aws):
     stream = f"{job}/algo-1-1700000000"
     t = now_ms()
     # identical lines in the same millisecond are two lines, not a duplicate
-    put(sandbox, TRAINING_GROUP, stream, [(t - 2000, "same"), (t - 2000, "same"), (t - 1000, "x")])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(t - 2000, "same"), (t - 2000, "same"), (t - 1000, "x")])
     logs = ResourceLogs(aws, TRAINING, job)
     dedupe = Deduper()
     history = await collect(logs.history(None, t))
@@ -139,7 +141,7 @@ async def test_history_then_follow_shows_nothing_twice(sandbox, aws):
     assert isinstance(src, PollingSource)
     assert [e.message for e in history] == ["same", "same", "x"]
     assert await src.poll_once() == []
-    put(sandbox, TRAINING_GROUP, stream, [(t + 5, "new")])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(t + 5, "new")])
     assert [e.message for e in await src.poll_once()] == ["new"]
 
 
@@ -156,12 +158,12 @@ async def test_dedupe_memory_is_bounded_by_the_time_window():
 async def test_follow_batches_loop_polls_and_paces(sandbox, aws):
     job = uid("loop")
     t0 = now_ms() - 1000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "one")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "one")])
     src = ResourceLogs(aws, TRAINING, job).follow(t0, live_tail=False, interval=0.05)
     agen = src.batches()
     first = await asyncio.wait_for(agen.__anext__(), 10)
     assert [e.message for e in first] == ["one"]
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0 + 100, "two")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0 + 100, "two")])
     second = await asyncio.wait_for(agen.__anext__(), 10)
     assert [e.message for e in second] == ["two"]
     await agen.aclose()
@@ -172,7 +174,7 @@ async def test_follow_batches_loop_polls_and_paces(sandbox, aws):
 async def test_throttled_sandbox_retries_and_keeps_lines(sandbox, aws):
     job = uid("throttle")
     t0 = now_ms() - 1000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0 + i, f"l{i}") for i in range(5)])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0 + i, f"l{i}") for i in range(5)])
     logs = ResourceLogs(aws, TRAINING, job)
     aws.limiter.enabled = False  # let the client be too fast so the sandbox throttles it
     notices: list[str] = []
@@ -190,7 +192,7 @@ async def test_throttled_sandbox_retries_and_keeps_lines(sandbox, aws):
 async def test_polling_source_backs_off_with_a_notice_and_carries_on(sandbox, aws, monkeypatch):
     job = uid("backoff")
     t0 = now_ms() - 1000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "kept")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "kept")])
     notices: list[str] = []
     logs = ResourceLogs(aws, TRAINING, job, notice=notices.append)
     src = PollingSource(logs, t0, interval=0.01)
@@ -231,7 +233,7 @@ async def test_live_tail_parses_updates_and_reconnects_without_duplicates(sandbo
     ep = uid("live")
     group = ENDPOINT.log_group(ep)
     t0 = now_ms() - 2000
-    put(sandbox, group, "AllTraffic/i-0aaa", [(t0, "live one"), (t0 + 1, "live two")])
+    put_lines(sandbox, group, "AllTraffic/i-0aaa", [(t0, "live one"), (t0 + 1, "live two")])
     notices: list[str] = []
     logs = ResourceLogs(aws, ENDPOINT, ep, notice=notices.append)
     src = logs.follow(t0, live_tail=True)
@@ -243,7 +245,7 @@ async def test_live_tail_parses_updates_and_reconnects_without_duplicates(sandbo
         ("AllTraffic/i-0aaa", "live one"),
         ("AllTraffic/i-0aaa", "live two"),
     ]
-    put(sandbox, group, "AllTraffic/i-0bbb", [(t0 + 5, "live three")])
+    put_lines(sandbox, group, "AllTraffic/i-0bbb", [(t0 + 5, "live three")])
     second = await asyncio.wait_for(agen.__anext__(), 10)
     await agen.aclose()
     assert [(e.source, e.message) for e in second] == [("AllTraffic/i-0bbb", "live three")]
@@ -318,8 +320,8 @@ async def test_job_instances_compared_with_streams(sandbox, aws):
     job = uid("inst")
     create_training_job(sandbox, job, instances=4)
     t = now_ms() - 1000
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t, "x")])
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-3-1700000000", [(t, "y")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t, "x")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-3-1700000000", [(t, "y")])
     logs = ResourceLogs(aws, TRAINING, job)
     describe = await logs.describe()
     assert instances_not_logged(TRAINING, describe, [s.source for s in await logs.streams()]) == [
@@ -334,7 +336,7 @@ async def test_growing_overlap_never_reaches_back_to_forgotten_events(sandbox, a
     job = uid("lag")
     stream = f"{job}/algo-1-1700000000"
     t = now_ms() - 60_000
-    put(sandbox, TRAINING_GROUP, stream, [(t - 3000, "E"), (t + 30_000, "F")])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(t - 3000, "E"), (t + 30_000, "F")])
     src = PollingSource(ResourceLogs(aws, TRAINING, job), t, min_overlap_ms=5000)
     src.lag = 0
     starts = []

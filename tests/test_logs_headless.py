@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from logs_helpers import TRAINING_GROUP, create_training_job, now_ms, put, uid
+from support import TRAINING_GROUP, create_training_job, now_ms, put_lines, uid
 
 from smtui.cli import build_parser
 from smtui.config import Settings
@@ -26,7 +26,7 @@ async def test_prints_interleaved_lines_with_labels(sandbox, aws, capsys):
     create_training_job(sandbox, job, instances=3)
     base = now_ms() - 60_000
     for k in (1, 2):
-        put(
+        put_lines(
             sandbox,
             TRAINING_GROUP,
             f"{job}/algo-{k}-1700000000",
@@ -47,7 +47,7 @@ async def test_source_filter_and_json(sandbox, aws, capsys):
     create_training_job(sandbox, job)
     base = now_ms() - 60_000
     for k in (1, 2):
-        put(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000", [(base + k, f"hello from {k}")])
+        put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000", [(base + k, f"hello from {k}")])
     rc, out, _ = await run_logs(aws, capsys, "training", job, "--source", "algo-2", "--json")
     assert rc == 0
     rows = [json.loads(line) for line in out.splitlines()]
@@ -71,7 +71,7 @@ async def test_hostile_escapes_are_cleaned_and_long_lines_printed_whole(sandbox,
         "bell\x07 back\x08space del\x7f",
     ]
     big = "x" * (256 * 1024 - 10) + "END"
-    put(
+    put_lines(
         sandbox,
         TRAINING_GROUP,
         f"{job}/algo-1-1700000000",
@@ -110,7 +110,7 @@ async def test_bad_arguments(aws, capsys):
 async def test_since_parses_and_limits(sandbox, aws, capsys):
     job = uid("hls")
     now = now_ms()
-    put(
+    put_lines(
         sandbox,
         TRAINING_GROUP,
         f"{job}/algo-1-1700000000",
@@ -130,7 +130,7 @@ async def test_endpoint_ping_lines_hidden_unless_asked(sandbox, aws, capsys):
     _make_endpoint(sandbox, ep)
     t = now_ms() - 60_000
     ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"'
-    put(
+    put_lines(
         sandbox,
         ENDPOINT_GROUP.format(ep),
         "AllTraffic/i-0abc",
@@ -179,7 +179,7 @@ def test_follow_prints_new_lines_and_ctrl_c_exits_zero(sandbox):
     job = uid("follow")
     create_training_job(sandbox, job)
     t = now_ms()
-    put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t - 5000, "before")])
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t - 5000, "before")])
     env = dict(
         os.environ,
         AWS_ACCESS_KEY_ID="AKIAIOSFODNN7SANDBOX",
@@ -214,7 +214,7 @@ def test_follow_prints_new_lines_and_ctrl_c_exits_zero(sandbox):
         while "algo-1 before\n" not in lines:
             assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
             time.sleep(0.05)
-        put(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(now_ms(), "after")])
+        put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(now_ms(), "after")])
         while "algo-1 after\n" not in lines:
             assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
             time.sleep(0.05)

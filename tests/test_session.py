@@ -50,13 +50,13 @@ async def test_refresh_ends_a_retry_pause_at_once(aws):
     again.cancel()
 
 
-async def test_pages_follow_next_token_to_the_end(sandbox):
+async def test_pages_follow_next_token_to_the_end(sandbox, own_region):
     """Paging goes on while a token comes back, and stops when it does not."""
     import dataclasses
 
     from smtui.aws.session import AwsSession
 
-    region = "ap-northeast-1"  # an account of this test's own: the seeded us-east-1 one stays as seeded
+    region = own_region()  # an account of this module's own: the seeded us-east-1 one stays as seeded
     import boto3
 
     sm = boto3.client(

@@ -22,7 +22,6 @@ from smtui.aws.errors import AwsError
 from smtui.aws.ratelimit import RateLimiter
 from smtui.aws.session import AwsSession
 from smtui.aws.trail import NO_IDENTITY, TrailQuery
-from smtui.sandbox import Sandbox
 from smtui.sandbox.middleware import max_per_second
 
 SAGEMAKER = "sagemaker.amazonaws.com"
@@ -31,11 +30,10 @@ IMAGE = "683313688378.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
 @pytest.fixture(scope="module")
-def own():
-    """A sandbox of our own (empty seed, us-west-2: its own moto state and CloudTrail recorder)."""
-    sb = Sandbox(seed="empty", driver=False, region="us-west-2").start()
-    yield sb
-    sb.stop()
+def own(module_sandbox):
+    """A sandbox of our own (empty seed, in a region of this module's own: its own moto state and CloudTrail
+    recorder)."""
+    return module_sandbox
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from support import until
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList
@@ -14,8 +15,6 @@ from smtui.aws import trail
 from smtui.aws.resources import TRAINING
 from smtui.screens.audit import AuditPane, ResourceTrailScreen, event_cells
 from smtui.screens.event import EventScreen
-
-from .helpers import until
 
 
 class _AuditOnly(Screen[None]):
@@ -310,11 +309,9 @@ def test_time_window_prompt_values():
 
 
 @pytest.fixture(scope="module")
-def busy():
+def busy(module_sandbox):
     """A busier account (its own sandbox and CloudTrail, 400 events today)."""
-    from smtui.sandbox import Sandbox
-
-    sb = Sandbox(seed="empty", driver=False, region="eu-west-2").start()
+    sb = module_sandbox
     now = datetime.now(UTC).replace(microsecond=0)
     for i in range(400):
         sb.recorder.add(
@@ -331,8 +328,7 @@ def busy():
                 },
             }
         )
-    yield sb
-    sb.stop()
+    return sb
 
 
 async def test_loading_page_by_page_can_be_stopped_with_x(busy):

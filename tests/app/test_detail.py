@@ -3,13 +3,13 @@ selection kept, live refresh of in-progress resources."""
 
 from __future__ import annotations
 
+from support import create_training_job, screen_text, toasts, uid, until
+
 from smtui.app import SmtuiApp
 from smtui.config import Settings
 from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.screens.detail import DetailScreen
 from smtui.screens.main import MainScreen
-
-from .helpers import create_training_job, screen_text, toasts, unique, until
 
 
 async def _open(app, pilot, key: str, name: str) -> DetailScreen:
@@ -110,7 +110,7 @@ async def test_multi_host_training_metrics_and_logs_trail_keys(sandbox, monkeypa
 
 
 async def test_in_progress_detail_refreshes_itself(sandbox):
-    name = unique("detail-live")
+    name = uid("detail-live")
     create_training_job(sandbox, name)
     fsm.set_status("training", name, "InProgress", SecondaryStatus="Downloading")
     app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=sandbox.target())
@@ -124,7 +124,7 @@ async def test_in_progress_detail_refreshes_itself(sandbox):
 
 
 async def test_hostile_strings_are_cleaned_in_the_detail_screen(sandbox):
-    name = unique("hostile")
+    name = uid("hostile")
     create_training_job(sandbox, name)
     fsm.set_status("training", name, "Failed", FailureReason="bad\x1b]52;c;ZXZpbA==\x07 \x1b[2Jthing\x9b31m")
     app = SmtuiApp(target=sandbox.target())

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from support import TRAINING_GROUP, create_training_job, now_ms, put_lines, uid, wait_for
 from textual.app import App, ComposeResult
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/logs_helpers.py
-
-from logs_helpers import TRAINING_GROUP, create_training_job, now_ms, put, uid, wait_for  # noqa: E402
-
-from smtui.aws.logs import LogEvent  # noqa: E402
-from smtui.widgets.log_view import LogView  # noqa: E402
+from smtui.aws.logs import LogEvent
+from smtui.widgets.log_view import LogView
 
 
 class ViewApp(App[None]):
@@ -192,7 +186,7 @@ def job_with_four_streams(sandbox):
     create_training_job(sandbox, job, instances=5)
     base = now_ms() - 120_000
     for k in range(1, 5):
-        put(
+        put_lines(
             sandbox,
             TRAINING_GROUP,
             f"{job}/algo-{k}-1700000000",
@@ -232,7 +226,7 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
     job = uid("follow")
     create_training_job(sandbox, job)
     stream = f"{job}/algo-1-1700000000"
-    put(sandbox, TRAINING_GROUP, stream, [(now_ms() - 10_000 + i, f"hist {i}") for i in range(30)])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(now_ms() - 10_000 + i, f"hist {i}") for i in range(30)])
     app = SmtuiApp(sandbox=sandbox)
     async with app.run_test(size=(120, 20)) as pilot:
         await app.get_aws()
@@ -242,7 +236,7 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
         await pilot.press("f")  # follow on (moto's job is Completed)
         assert screen.view.following
         t = now_ms()
-        put(sandbox, TRAINING_GROUP, stream, [(t, "fresh line")])
+        put_lines(sandbox, TRAINING_GROUP, stream, [(t, "fresh line")])
         await wait_for(lambda: screen.view.lines[-1].text == "fresh line", 15)
         assert [ln.text for ln in screen.view.lines].count("fresh line") == 1
         # search
@@ -280,7 +274,7 @@ async def test_endpoint_follows_hides_ping_and_loads_older_history_at_the_top(sa
     group = ENDPOINT.log_group(ep)
     now = now_ms()
     ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0 "-" "AHC/2.0"'
-    put(
+    put_lines(
         sandbox,
         group,
         "AllTraffic/i-0aaa",
@@ -299,7 +293,7 @@ async def test_endpoint_follows_hides_ping_and_loads_older_history_at_the_top(sa
         await pilot.press("g")  # to the top: older history
         await wait_for(lambda: screen.view.lines[0].text == "three hours ago", 15)
         assert [ln.text for ln in screen.view.lines] == ["three hours ago", "ten minutes ago", ping]
-        put(sandbox, group, "AllTraffic/i-0bbb", [(now_ms(), "new instance line")])
+        put_lines(sandbox, group, "AllTraffic/i-0bbb", [(now_ms(), "new instance line")])
         await wait_for(lambda: screen.view.lines[-1].text == "new instance line", 15)
         await wait_for(lambda: "AllTraffic/i-0bbb" in screen.sources, 20)
         await pilot.press("1")  # last 5 minutes
@@ -319,7 +313,7 @@ async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monk
 
     job = uid("throttled")
     stream = f"{job}/algo-1-1700000000"
-    put(sandbox, TRAINING_GROUP, stream, [(now_ms() - 5000, "before")])
+    put_lines(sandbox, TRAINING_GROUP, stream, [(now_ms() - 5000, "before")])
     real = logs_mod.PollingSource.poll_once
     calls = {"n": 0}
 
@@ -341,7 +335,7 @@ async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monk
         status = str(screen.query_one("#logs-status").render())
         assert "ThrottlingException" in status and "req-42" in status and "retrying" in status
         assert [ln.text for ln in screen.view.lines] == ["before"]
-        put(sandbox, TRAINING_GROUP, stream, [(now_ms(), "after")])
+        put_lines(sandbox, TRAINING_GROUP, stream, [(now_ms(), "after")])
         await wait_for(lambda: screen.view.lines[-1].text == "after", 15)
         assert "ThrottlingException" not in str(screen.query_one("#logs-status").render())
 
@@ -357,7 +351,7 @@ async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(s
     job = uid("long")
     base = now_ms() - 3_600_000
     for k in range(1, 5):
-        put(
+        put_lines(
             sandbox,
             TRAINING_GROUP,
             f"{job}/algo-{k}-1700000000",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from support import create_training_job, screen_text, toasts, uid, until
+
 from smtui.app import SmtuiApp
 from smtui.config import Settings
 from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.screens.main import MainScreen, ServerFilterScreen
-
-from .helpers import create_training_job, screen_text, toasts, unique, until
 
 
 async def test_switch_panes_with_keys_and_the_command_line(sandbox):
@@ -88,13 +88,13 @@ async def test_filter_as_you_type_substring_regex_invalid_and_escape(sandbox):
         await pilot.press("escape")
 
 
-async def test_paging_more_than_100_jobs_and_the_server_filter(sandbox):
+async def test_paging_more_than_100_jobs_and_the_server_filter(sandbox, own_region):
     # 250 jobs in a region of this test's own: the seeded us-east-1 account stays as other tests expect it
     import dataclasses
     import types
 
-    region = "sa-east-1"
-    prefix = unique("pg")
+    region = own_region("paging")
+    prefix = uid("pg")
     names = fsm.bulk_training_jobs(
         types.SimpleNamespace(region=region), 250, prefix, start=dt.datetime(2019, 6, 1, tzinfo=dt.UTC)
     )
@@ -119,7 +119,7 @@ async def test_paging_more_than_100_jobs_and_the_server_filter(sandbox):
 
 
 async def test_status_change_new_and_deleted_jobs_appear_after_the_timer(sandbox):
-    name = unique("live")
+    name = uid("live")
     create_training_job(sandbox, name)
     fsm.set_status("training", name, "InProgress", SecondaryStatus="Training")
     app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=sandbox.target())
@@ -139,7 +139,7 @@ async def test_status_change_new_and_deleted_jobs_appear_after_the_timer(sandbox
         )
         assert "refreshed" in pane.query_one(".pane-status").plain
 
-        newcomer = unique("live-new")
+        newcomer = uid("live-new")
         create_training_job(sandbox, newcomer)
         await until(pilot, lambda: newcomer in pane.table, what="new job")
         fsm.delete("training", name)
@@ -172,7 +172,7 @@ async def test_refresh_key_and_hidden_panes_pause(sandbox):
 
 
 async def test_access_denied_in_one_pane_leaves_the_others_working(sandbox):
-    user = unique("list-training-only")
+    user = uid("list-training-only")
     creds = sandbox.create_user_with_policy(
         user,
         {
@@ -249,7 +249,7 @@ async def test_big_listing_refreshes_by_last_modified_and_notices_deletions(sand
         return real_iter(aws, kind, flt, max_results, modified_after)
 
     monkeypatch.setattr(listing, "iter_pages", spy)
-    name = unique("incr")
+    name = uid("incr")
     create_training_job(sandbox, name)
     fsm.set_status("training", name, "InProgress")
     app = SmtuiApp(settings=Settings(refresh_interval=1.0), target=sandbox.target())
@@ -293,21 +293,22 @@ async def test_sort_keys_and_absolute_times(sandbox):
         await until(pilot, lambda: iso_times() >= relative + 5, what="absolute times in the table")
 
 
-async def test_switching_region_from_the_palette_reloads_every_pane(sandbox):
+async def test_switching_region_from_the_palette_reloads_every_pane(sandbox, own_region):
+    region = own_region("empty")  # nobody else's resources are there
     app = SmtuiApp(target=sandbox.target())
     async with app.run_test(size=(150, 40)) as pilot:
         main = app.screen
         endpoints = main.pane("endpoint")
         await until(pilot, lambda: "churn-prod" in endpoints.table)
-        await pilot.press("ctrl+p", *"region eu-west-3")
+        await pilot.press("ctrl+p", *f"region {region}")
         from textual.widgets import OptionList
 
         await until(
             pilot, lambda: app.screen.query(OptionList) and app.screen.query_one(OptionList).option_count
         )
         await pilot.press("enter")
-        await until(pilot, lambda: app.aws.region == "eu-west-3", what="reconnected")
-        await until(pilot, lambda: "No endpoints in eu-west-3" in screen_text(app), what="empty state")
+        await until(pilot, lambda: app.aws.region == region, what="reconnected")
+        await until(pilot, lambda: f"No endpoints in {region}" in screen_text(app), what="empty state")
         assert len(endpoints.table) == 0 and "churn-prod" not in endpoints.table
 
 
@@ -358,7 +359,7 @@ async def test_resource_table_widget_renders_only_visible_rows_and_updates_in_pl
         assert table.cursor_key == table.visible_rows()[-1]
 
 
-async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox):
+async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox, own_region):
     """Another tool eats ListTrainingJobs' 2 requests/s in this region: the training pane says it is being
     throttled and slowing down (the sandbox answers ThrottlingException as AWS does), and keeps working."""
     import dataclasses
@@ -366,7 +367,7 @@ async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox):
 
     from botocore.exceptions import ClientError
 
-    region = "ca-central-1"  # throttle buckets are per region: the other tests' regions are untouched
+    region = own_region("throttle")  # throttle buckets are per region: the other tests' regions are untouched
     import boto3
 
     other = boto3.client(

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support import create_training_job, until
 
 from smtui.app import SmtuiApp
 from smtui.aws import listing
 from smtui.aws.listing import ServerFilter
 from smtui.sandbox import fidelity_sagemaker as fsm
-
-from .helpers import create_training_job, until
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 1, 10, 12, 0, tzinfo=UTC)

@@ -7,11 +7,11 @@ import os
 import subprocess
 import sys
 
+from support import TRAINING_GROUP, make_job, now_ms, put_lines, screen_text, uid, until
+
 from smtui.app import SmtuiApp
 from smtui.aws.resources import BY_KEY
 from smtui.screens.logs import LogScreen
-
-from .conftest import TRAINING_GROUP, make_job, now_ms, put_lines, screen_text, uid, until
 
 
 def _notices(app) -> str:
@@ -62,7 +62,7 @@ async def test_unknown_command_and_nonsense_audit_window(sandbox):
 
 def _job_with_five_lines(own_sandbox, prefix: str):
     """A completed training job of its own (in il-central-1) whose one stream holds "line 0" .. "line 4"."""
-    sb = own_sandbox("il-central-1")
+    sb = own_sandbox()
     name = uid(prefix)
     make_job(sb, name, status="Completed")
     put_lines(

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from smtui.app import SmtuiApp
-from smtui.aws.resources import BY_KEY
-from smtui.config import Settings
-from smtui.sandbox import fidelity_sagemaker as fsm
-from smtui.screens.credentials import ExpiredCredentialsScreen
-from smtui.screens.detail import DetailScreen
-from smtui.screens.logs import LogScreen
-
-from .conftest import (
+from support import (
     TRAINING_GROUP,
     make_job,
     now_ms,
@@ -26,6 +18,14 @@ from .conftest import (
     wait_for,
 )
 
+from smtui.app import SmtuiApp
+from smtui.aws.resources import BY_KEY
+from smtui.config import Settings
+from smtui.sandbox import fidelity_sagemaker as fsm
+from smtui.screens.credentials import ExpiredCredentialsScreen
+from smtui.screens.detail import DetailScreen
+from smtui.screens.logs import LogScreen
+
 TRAINING = BY_KEY["training"]
 
 
@@ -37,7 +37,7 @@ async def test_endpoint_goes_away_mid_follow_no_line_lost_none_twice(own_sandbox
     """Stop the endpoint while following a 2-instance job, keep logging while it is down, bring it back on
     the same port: the lines already shown stay, the view says it is retrying, and afterwards every line
     is there exactly once, in timestamp order (eventId de-duplication across the gap)."""
-    sb = own_sandbox("ap-southeast-2")
+    sb = own_sandbox("outage")
     name = uid("flaky")
     make_job(sb, name, instances=2)
     t0 = now_ms() - 30_000
@@ -87,7 +87,7 @@ async def test_expired_credentials_prompt_once_then_work_again_without_restart(o
     """Credentials expire while a list and a log follow are running: one prompt (not one per pane), the
     pane shows ExpiredTokenException; after the user refreshes them and presses enter, the panes reload
     and the log follow goes on, in the same process."""
-    sb = own_sandbox("ap-northeast-3")
+    sb = own_sandbox("credentials")
     name = uid("expiring")
     make_job(sb, name)
     put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() - 5000, "first line")])
@@ -130,7 +130,7 @@ async def test_expired_credentials_prompt_once_then_work_again_without_restart(o
 
 
 async def test_ctrl_r_after_refreshing_credentials_reloads_a_failed_pane(own_sandbox):
-    sb = own_sandbox("ap-northeast-3")
+    sb = own_sandbox("credentials")
     name = uid("ctrlr")
     make_job(sb, name, status="Completed")
     app = SmtuiApp(target=sb.target())
@@ -150,7 +150,7 @@ async def test_ctrl_r_after_refreshing_credentials_reloads_a_failed_pane(own_san
 async def test_resource_deleted_while_its_detail_and_log_views_are_open(own_sandbox):
     """The job disappears (and its log group with it) while its detail screen and log view are open: both
     say so in plain words and keep what they showed; nothing crashes."""
-    sb = own_sandbox("ca-central-1")
+    sb = own_sandbox("deletions")
     name = uid("doomed")
     make_job(sb, name)
     put_lines(
@@ -188,7 +188,7 @@ async def test_resource_deleted_while_its_detail_and_log_views_are_open(own_sand
 async def test_quitting_while_the_audit_scan_runs_exits_cleanly(own_sandbox):
     """ctrl+c while the audit pane is still paging through LookupEvents: smtui exits without a traceback (the
     cancelled scan must not draw into a pane that is already gone)."""
-    sb = own_sandbox("ca-central-1")
+    sb = own_sandbox("deletions")
     import datetime as dt
 
     now = dt.datetime.now(dt.UTC)
@@ -221,7 +221,7 @@ async def test_new_keys_in_the_shared_credentials_file_are_picked_up_without_a_r
     again and goes on with the new key, in the same process."""
     from smtui.aws.target import AwsTarget
 
-    sb = own_sandbox("ap-northeast-3")
+    sb = own_sandbox("credentials")
     name = uid("rotated")
     make_job(sb, name, status="Completed")
     creds = tmp_path / "credentials"
@@ -253,7 +253,7 @@ async def test_headless_follow_survives_the_endpoint_going_away(own_sandbox, cap
     from smtui.aws.session import AwsSession
     from smtui.headless import logs as headless_logs
 
-    sb = own_sandbox("ap-southeast-2")
+    sb = own_sandbox("outage")
     name = uid("headless-flaky")
     make_job(sb, name)
     put_lines(sb, TRAINING_GROUP, stream_of(name), [(now_ms() - 2000 + i, f"before {i}") for i in range(10)])

@@ -11,6 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from support import TRAINING_GROUP, make_job, now_ms, put_lines, put_lines_backend, screen_text, uid, until
 
 from smtui.app import SmtuiApp
 from smtui.aws.resources import BY_KEY
@@ -19,8 +20,6 @@ from smtui.screens.detail import DetailScreen
 from smtui.screens.event import EventScreen
 from smtui.screens.logs import LogScreen
 from smtui.text import DISPLAY_LIMIT, clean, to_text
-
-from .conftest import TRAINING_GROUP, make_job, now_ms, put_lines, put_lines_backend, screen_text, uid, until
 
 TRAINING = BY_KEY["training"]
 
@@ -119,7 +118,7 @@ def test_invalid_utf8_where_bytes_enter_is_shown_with_replacement_characters():
 
 
 async def test_extreme_log_lines_are_shown_cut_saved_whole_and_nothing_crashes(own_sandbox, tmp_path):
-    sb = own_sandbox("af-south-1")
+    sb = own_sandbox()
     name = uid("extreme")
     make_job(sb, name, status="Completed")
     t = now_ms() - 60_000
@@ -153,7 +152,7 @@ async def test_extreme_log_lines_are_shown_cut_saved_whole_and_nothing_crashes(o
 
 
 async def test_huge_names_unknown_statuses_missing_fields_and_broken_trail_events(own_sandbox):
-    sb = own_sandbox("af-south-1")
+    sb = own_sandbox()
     long_name = "n" * 10_000
     make_job(sb, long_name, status="Completed")
     odd = uid("odd")

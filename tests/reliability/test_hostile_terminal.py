@@ -29,8 +29,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from .conftest import TRAINING_GROUP, make_job, now_ms, put_lines
+from support import TRAINING_GROUP, make_job, now_ms, put_lines
 
 #: (tag, payload, tokens that must never appear in the output at all)
 PAYLOADS: list[tuple[str, str, list[bytes]]] = [
@@ -144,56 +143,48 @@ class Terminal:
 
 
 @pytest.fixture(scope="module")
-def hostile_account():
-    from smtui.sandbox import Sandbox
-
-    sb = Sandbox(seed="empty", driver=False, region="eu-south-1").start()
-    try:
-        name = "hostile-pty-job"
-        make_job(
-            sb,
-            name,
-            status="Failed",
-            FailureReason="AlgorithmError: " + hostile("F"),
-            HyperParameters={"note": hostile("H")},
-        )
-        t = now_ms() - 30_000
-        put_lines(
-            sb,
-            TRAINING_GROUP,
-            f"{name}/algo-1-1700000000",  # one payload a line: none off screen
-            [
-                (t + i, f"line {i} {marked('L', tag, payload)}")
-                for i, (tag, payload, _) in enumerate(PAYLOADS)
-            ],
-        )
-        rec = sb.recorder
-        when = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-        rec.add(
-            {
-                "eventVersion": "1.09",
-                "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "eventSource": "sagemaker.amazonaws.com",
-                "eventName": "CreateTrainingJob",
-                "awsRegion": sb.region,
-                "sourceIPAddress": "198.51.100.7",
-                "userAgent": "Boto3/1.35 " + hostile("U"),
-                "userIdentity": {
-                    "type": "AssumedRole",
-                    "principalId": "AROAEXAMPLE:evil",
-                    "arn": "arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/evil",
-                    "sessionContext": {"sourceIdentity": "S" + "TTL-A\x1b]0;EVILTITLE\x07STTL-B"},
-                },
-                "requestParameters": {"trainingJobName": name, "hyperParameters": {"x": hostile("R")}},
-                "responseElements": None,
-                "readOnly": False,
-                "eventType": "AwsApiCall",
-                "resources": [{"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": name}],
-            }
-        )
-        yield sb, name
-    finally:
-        sb.stop()
+def hostile_account(module_sandbox):
+    sb = module_sandbox
+    name = "hostile-pty-job"
+    make_job(
+        sb,
+        name,
+        status="Failed",
+        FailureReason="AlgorithmError: " + hostile("F"),
+        HyperParameters={"note": hostile("H")},
+    )
+    t = now_ms() - 30_000
+    put_lines(
+        sb,
+        TRAINING_GROUP,
+        f"{name}/algo-1-1700000000",  # one payload a line: none off screen
+        [(t + i, f"line {i} {marked('L', tag, payload)}") for i, (tag, payload, _) in enumerate(PAYLOADS)],
+    )
+    rec = sb.recorder
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    rec.add(
+        {
+            "eventVersion": "1.09",
+            "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": "sagemaker.amazonaws.com",
+            "eventName": "CreateTrainingJob",
+            "awsRegion": sb.region,
+            "sourceIPAddress": "198.51.100.7",
+            "userAgent": "Boto3/1.35 " + hostile("U"),
+            "userIdentity": {
+                "type": "AssumedRole",
+                "principalId": "AROAEXAMPLE:evil",
+                "arn": "arn:aws:sts::123456789012:assumed-role/SageMakerExecutionRole/evil",
+                "sessionContext": {"sourceIdentity": "S" + "TTL-A\x1b]0;EVILTITLE\x07STTL-B"},
+            },
+            "requestParameters": {"trainingJobName": name, "hyperParameters": {"x": hostile("R")}},
+            "responseElements": None,
+            "readOnly": False,
+            "eventType": "AwsApiCall",
+            "resources": [{"ResourceType": "AWS::SageMaker::TrainingJob", "ResourceName": name}],
+        }
+    )
+    yield sb, name
 
 
 def _env(sb) -> dict[str, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import screen_text, uid, until
 
 from smtui.app import SmtuiApp
 from smtui.aws.resources import BY_KEY
@@ -26,7 +27,7 @@ from smtui.screens.audit import ResourceTrailScreen
 from smtui.screens.detail import DetailScreen
 from smtui.screens.logs import LogScreen
 
-from .conftest import Account, mini_account, screen_text, uid, until
+from .conftest import Account, mini_account
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 #: the client name of a service -> its IAM prefix
@@ -167,17 +168,12 @@ async def headless_session(target: Any, acct: Account) -> None:
 
 
 @pytest.fixture(scope="module")
-def iam_account():
-    """A sandbox of its own (eu-west-3) with one of every kind, then IAM enforcement on."""
-    from smtui.sandbox import Sandbox
-
-    sb = Sandbox(seed="empty", driver=False, region="eu-west-3").start()
-    try:
-        acct = mini_account(sb, uid("lp"))
-        sb.enable_iam_auth()
-        yield acct
-    finally:
-        sb.stop()
+def iam_account(module_sandbox):
+    """A sandbox of the module's own with one of every kind, then IAM enforcement on."""
+    sb = module_sandbox
+    acct = mini_account(sb, uid("lp"))
+    sb.enable_iam_auth()
+    yield acct
 
 
 async def test_readme_policy_is_exactly_what_a_full_read_only_session_needs(iam_account):

@@ -4,10 +4,9 @@ each protocol smtui speaks (JSON, CloudWatch, STS query), and CloudWatch AccessD
 from __future__ import annotations
 
 import pytest
+from support import uid
 
 from smtui.aws.session import AwsError, AwsSession
-
-from .conftest import uid
 
 CALLS = [
     ("sagemaker", "list_training_jobs", {}, "ExpiredTokenException"),
@@ -19,7 +18,7 @@ CALLS = [
 
 
 async def test_expire_and_restore_credentials(own_sandbox):
-    sb = own_sandbox("sa-east-1")
+    sb = own_sandbox()
     admin = AwsSession(sb.target())
     other = AwsSession(sb.target({"aws_access_key_id": "AKIAOTHERKEY00000000", "aws_secret_access_key": "x"}))
     try:
@@ -47,7 +46,7 @@ async def test_expire_and_restore_credentials(own_sandbox):
 
 
 async def test_cloudwatch_access_denied_names_the_cloudwatch_action(own_sandbox):
-    sb = own_sandbox("sa-east-1", iam=True)
+    sb = own_sandbox(iam=True)
     creds = sb.create_user_with_policy(
         uid("cw-lister"),
         {

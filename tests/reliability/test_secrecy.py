@@ -8,11 +8,12 @@ import logging
 import re
 import sys
 
+from support import TRAINING_GROUP, make_job, now_ms, put_lines, screen_text, until
+
 from smtui.app import SmtuiApp
 from smtui.aws.session import AwsError, AwsSession
 from smtui.debuglog import RedactingFormatter, redact
 
-from .conftest import TRAINING_GROUP, make_job, now_ms, put_lines, screen_text, until
 from .test_hostile_terminal import Terminal, _env
 
 SIGNATURE = re.compile(rb"Signature=[0-9a-f]{16,}")
@@ -27,7 +28,7 @@ def _secrets(creds: dict[str, str]) -> list[bytes]:
 
 
 def test_no_secret_on_the_terminal_in_the_debug_log_or_a_saved_file(own_sandbox, tmp_path):
-    sb = own_sandbox("me-south-1")
+    sb = own_sandbox()
     name = "secrecy-job"
     make_job(sb, name)
     put_lines(
@@ -92,7 +93,7 @@ def test_no_secret_on_the_terminal_in_the_debug_log_or_a_saved_file(own_sandbox,
 
 
 async def test_no_secret_in_screenshots_or_error_messages(own_sandbox):
-    sb = own_sandbox("me-south-1")
+    sb = own_sandbox()
     creds = sb.studio_credentials("bob")
     app = SmtuiApp(target=sb.target(creds))
     sb.expire_credentials(creds["aws_access_key_id"])

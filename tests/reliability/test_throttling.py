@@ -13,13 +13,15 @@ from __future__ import annotations
 import threading
 import time
 
+from support import TRAINING_GROUP, make_job, now_ms, put_lines, stream_of, uid, until
+
 from smtui.app import SmtuiApp
 from smtui.aws.resources import BY_KEY
 from smtui.config import Settings
 from smtui.sandbox.middleware import SAGEMAKER_LIST_RATE, THROTTLE_RATES
 from smtui.screens.logs import LogScreen
 
-from .conftest import TRAINING_GROUP, make_job, mini_account, now_ms, put_lines, stream_of, uid, until
+from .conftest import mini_account
 
 
 def per_second_max(records, key: str, service: str, operation: str) -> int:
@@ -35,7 +37,7 @@ def per_second_max(records, key: str, service: str, operation: str) -> int:
 
 
 async def test_a_full_session_under_throttling_stays_within_quota_and_loses_nothing(own_sandbox):
-    sb = own_sandbox("ap-east-1")
+    sb = own_sandbox()
     acct = mini_account(sb, uid("thr"))
     second = f"{acct.training}-b"
     make_job(sb, second)

@@ -19,15 +19,12 @@ from smtui.sandbox.server import ACCOUNT_ID, ADMIN_KEY
 
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerExecutionRole"
-WEST = "eu-west-1"
 
 
 @pytest.fixture(scope="module")
-def west():
-    """A sandbox on eu-west-1, for tests that create jobs and CloudTrail records."""
-    sb = Sandbox(seed="empty", driver=False, region=WEST).start()
-    yield sb
-    sb.stop()
+def west(module_sandbox):
+    """A sandbox of this module's own, for tests that create jobs and CloudTrail records."""
+    return module_sandbox
 
 
 def _unique(prefix: str) -> str:
@@ -98,7 +95,7 @@ def test_create_training_job_is_recorded_like_cloudtrail(west):
     when = datetime.strptime(event["eventTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs(datetime.now(UTC) - when) < timedelta(minutes=1)
     assert event["eventSource"] == "sagemaker.amazonaws.com"
-    assert event["awsRegion"] == WEST
+    assert event["awsRegion"] == west.region
     assert event["sourceIPAddress"] == "127.0.0.1"
     # structure keys in lowerCamelCase as CloudTrail writes them; user-chosen map keys as sent
     params = event["requestParameters"]
@@ -150,7 +147,7 @@ def test_user_agent_is_kept_raw(west):
     hostile = "evil\x1b[2J\x1b]0;pwned\x07agent"
     sm = boto3.client(
         "sagemaker",
-        region_name=WEST,
+        region_name=west.region,
         endpoint_url=west.url,
         aws_access_key_id=ADMIN_KEY,
         aws_secret_access_key="x",
@@ -192,10 +189,10 @@ def test_logs_calls_are_not_recorded(sandbox):
 
 
 # ---------------------------------------------------------------------- lifecycle
-def test_stop_start_and_restart_keep_port_and_data():
+def test_stop_start_and_restart_keep_port_and_data(own_sandbox):
     from botocore.exceptions import EndpointConnectionError
 
-    sb = Sandbox(seed="empty", driver=False, region="eu-west-3").start()
+    sb = own_sandbox("restart")
     try:
         port = sb.port
         name = _unique("restart")
@@ -236,14 +233,14 @@ def test_unknown_seed_is_refused():
 
 
 # ---------------------------------------------------------------------- IAM enforcement
-async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
-    """IAM enforcement is process-wide while on: its own sandbox (eu-north-1), restored on stop."""
+async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox, own_sandbox):
+    """IAM enforcement is process-wide while on: its own sandbox, restored on stop."""
     from moto import settings
 
     from smtui.aws.session import AwsError, AwsSession
 
     before = settings.INITIAL_NO_AUTH_ACTION_COUNT
-    sb = Sandbox(seed="empty", driver=False, iam=True, region="eu-north-1").start()
+    sb = own_sandbox("iam", iam=True)
     session = None
     try:
         user = _unique("reader")
@@ -265,7 +262,7 @@ async def test_access_denied_has_the_aws_shape_and_names_the_action(sandbox):
         assert err.action == "logs:DescribeLogStreams"
         assert err.message == (
             f"User: arn:aws:iam::{ACCOUNT_ID}:user/{user} is not authorized to perform: logs:DescribeLogStreams "
-            f"on resource: arn:aws:logs:eu-north-1:{ACCOUNT_ID}:log-group:/aws/sagemaker/TrainingJobs:log-stream: "
+            f"on resource: arn:aws:logs:{sb.region}:{ACCOUNT_ID}:log-group:/aws/sagemaker/TrainingJobs:log-stream: "
             "because no identity-based policy allows the logs:DescribeLogStreams action"
         )
         assert err.is_access_denied

@@ -2,7 +2,7 @@
 CloudTrail records it in both documented places. End to end over HTTP: Studio credentials -> a
 SageMaker call through aiobotocore -> LookupEvents through smtui's AwsSession.
 
-The sessions and records made here live in eu-west-2 (CloudTrail is regional), so the seeded
+The sessions and records made here live in a region of this module's own (CloudTrail is regional), so the seeded
 us-east-1 history other tests read keeps only its own identities."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smtui.aws.session import AwsSession
-from smtui.sandbox import Sandbox
 from smtui.sandbox.fidelity_sts import validate
 from smtui.sandbox.server import ACCOUNT_ID
 
@@ -25,11 +24,9 @@ ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerExecutionRole"
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    """This module's own sandbox, on eu-west-2 (shadows the shared one)."""
-    sb = Sandbox(seed="empty", driver=False, region="eu-west-2").start()
-    yield sb
-    sb.stop()
+def sandbox(module_sandbox):
+    """This module's own sandbox (shadows the shared one)."""
+    return module_sandbox
 
 
 @pytest.fixture

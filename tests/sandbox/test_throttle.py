@@ -1,6 +1,6 @@
 """Throttling at AWS's quotas, answered as AWS does, and smtui's AwsSession riding it out.
 
-Each test starts its own ``Sandbox(throttle=True)`` on ap-southeast-2 (moto's state is shared with the
+Each test starts its own ``Sandbox(throttle=True)`` in a region of this module's own (moto's state is shared with the
 session sandbox, but regional; the request log and the token buckets are per sandbox), so the shared
 sandbox never throttles other tests and its CloudTrail history is left alone."""
 
@@ -14,16 +14,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from smtui.aws.session import AwsSession
-from smtui.sandbox import Sandbox
 from smtui.sandbox.middleware import throttle_rate
 from smtui.sandbox.server import ADMIN_KEY
 
 
 @pytest.fixture
-def throttled():
-    sb = Sandbox(seed="empty", driver=False, throttle=True, region="ap-southeast-2").start()
-    yield sb
-    sb.stop()
+def throttled(own_sandbox):
+    return own_sandbox(throttle=True)
 
 
 def _client(sb, service):

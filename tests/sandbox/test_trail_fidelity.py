@@ -2,7 +2,7 @@
 events with AWS's semantics (one attribute, time window, newest first, paging by opaque token).
 Calls go through smtui's AwsSession (aiobotocore) over HTTP.
 
-The events injected here live in eu-central-1's event history (CloudTrail is regional), so the seeded
+The events injected here live in the event history of a region of this module's own (CloudTrail is regional), so the seeded
 us-east-1 history other tests read stays as seeded."""
 
 from __future__ import annotations
@@ -15,18 +15,16 @@ import pytest
 
 from smtui.aws.errors import AwsError
 from smtui.aws.session import AwsSession
-from smtui.sandbox import Sandbox, fidelity_trail
+from smtui.sandbox import fidelity_trail
 from smtui.sandbox.recorder import Recorder, iso
 
 from ._moto_alone import moto_alone
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    """This module's own sandbox, on eu-central-1 (shadows the shared one)."""
-    sb = Sandbox(seed="empty", driver=False, region="eu-central-1").start()
-    yield sb
-    sb.stop()
+def sandbox(module_sandbox):
+    """This module's own sandbox (shadows the shared one)."""
+    return module_sandbox
 
 
 @pytest.fixture
