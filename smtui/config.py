@@ -5,7 +5,7 @@
     profile = "ml-prod"          # default AWS profile
     region = "us-east-1"         # default region
     refresh_interval = 10        # seconds between list refreshes
-    log_line_cap = 200000        # lines kept per log view, oldest dropped
+    log_line_cap = 1000000       # lines kept per log view, oldest dropped
     theme = "textual-dark"
 
     [keys]                       # binding id = keys, as Textual's App.set_keymap takes them
@@ -34,7 +34,7 @@ class Settings:
     profile: str | None = None
     region: str | None = None
     refresh_interval: float = 10.0
-    log_line_cap: int = 200_000
+    log_line_cap: int = 1_000_000
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)
     source: Path | None = None

@@ -582,6 +582,9 @@ class LogView(ScrollView, can_focus=True):
         return max(10, self.scrollable_content_region.width - self._prefix_width())
 
     def _update_virtual_size(self) -> None:
+        overflow_x = "hidden" if self.wrap else "scroll"  # nothing to scroll sideways to when wrapping
+        if self.styles.overflow_x != overflow_x:
+            self.styles.overflow_x = overflow_x
         if self.wrap:
             total = self._rows.rows_prefix(self._wrap_width())[-1]
             self.virtual_size = Size(self.scrollable_content_region.width, total)

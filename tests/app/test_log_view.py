@@ -251,6 +251,7 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
         inp = screen.query_one("#logs-input")
         inp.value = str(tmp_path / "saved.log")
         await pilot.press("enter")
+        await wait_for(lambda: screen.saved is not None, what="the file written")
         saved = (tmp_path / "saved.log").read_text().splitlines()
         assert len(saved) == 11 and all("hist 1" in s for s in saved)
         # a pattern the service rejects shows its message, the app keeps working
@@ -261,6 +262,10 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
         await pilot.pause()
         assert screen.error is not None and "InvalidParameterException" in screen.error
         assert app.screen is screen
+        # escape clears the search first (as k9s and less do), then leaves
+        await pilot.press("escape")
+        assert app.screen is screen and screen.view.search is None and not screen.view.matches_only
+        assert len(screen.view.visible_lines) == len(screen.view.lines)
         await pilot.press("escape")
         assert app.screen is not screen
 

@@ -41,6 +41,7 @@ from smtui.aws.logs.sources import (
     prefers_live_tail,
 )
 from smtui.aws.resources import ResourceKind
+from smtui.text import clean
 
 #: GetLogEvents returns at most this many events a page.
 PAGE_LIMIT = 10_000
@@ -159,7 +160,8 @@ class ResourceLogs:
     def label(self, stream: str) -> str:
         lab = self._labels.get(stream)
         if lab is None:
-            lab = self._labels[stream] = self.kind.source_label(self.name, stream)
+            # stream names may hold any character but : and * (control sequences too): labels are shown
+            lab = self._labels[stream] = clean(self.kind.source_label(self.name, stream))
         return lab
 
     async def describe(self) -> dict[str, Any]:
