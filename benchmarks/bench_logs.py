@@ -140,6 +140,8 @@ async def main():
         screen = LogScreen(TRAINING, job)
         await app.push_screen(screen)
         while not (len(screen.view.lines) >= n and not screen.busy):
+            if time.perf_counter() - t > 900:
+                raise SystemExit(f"only {len(screen.view.lines):,} of {n:,} lines after 900 s")
             await asyncio.sleep(0.01)
         await pilot.pause()
         elapsed = time.perf_counter() - t
@@ -216,7 +218,9 @@ def seed(url: str, job: str, per_stream: int) -> None:
     )
     logs.create_log_group(logGroupName=GROUP)
     rnd = random.Random(7)
-    start = int(time.time() * 1000) - 3_600_000
+    # every event in the past (CloudWatch refuses events over 2 hours ahead, or over 14 days old)
+    step = max(1, min(100, 6_000_000 // max(1, per_stream)))
+    start = int(time.time() * 1000) - per_stream * step - 60_000
     epoch = start // 1000
     for k in range(1, 5):
         stream = f"{job}/algo-{k}-{epoch}"
@@ -227,7 +231,7 @@ def seed(url: str, job: str, per_stream: int) -> None:
                 f"[algo-{k}] step {i:06d} loss={rnd.uniform(0.5, 3):.4f} lr={rnd.uniform(1e-5, 3e-5):.3e} "
                 f"throughput={rnd.uniform(100, 200):.1f} samples/s mem={rnd.uniform(50, 70):.1f}GB"
             )
-            events.append({"timestamp": start + i * 100 + k, "message": msg})
+            events.append({"timestamp": start + i * step + k, "message": msg})
         for i in range(0, len(events), 10_000):
             logs.put_log_events(logGroupName=GROUP, logStreamName=stream, logEvents=events[i : i + 10_000])
 
