@@ -216,7 +216,10 @@ def seed(url: str, job: str, per_stream: int) -> None:
         ResourceConfig={"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 4, "VolumeSizeInGB": 30},
         StoppingCondition={"MaxRuntimeInSeconds": 86400},
     )
-    logs.create_log_group(logGroupName=GROUP)
+    try:
+        logs.create_log_group(logGroupName=GROUP)
+    except logs.exceptions.ResourceAlreadyExistsException:
+        pass
     rnd = random.Random(7)
     # every event in the past (CloudWatch refuses events over 2 hours ahead, or over 14 days old)
     step = max(1, min(100, 6_000_000 // max(1, per_stream)))
