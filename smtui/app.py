@@ -1,28 +1,38 @@
 """The Textual app: a thin shell that owns the AWS session and the screens.
 
 The first frame is drawn before aiobotocore (or, with ``--demo``, moto) is imported: :meth:`connect`
-runs after it, in a worker, and panes wait on :meth:`SmtuiApp.get_aws`.
+runs after it, in a worker, and panes wait on :meth:`SmtuiApp.get_aws`. Screens and widgets see the app
+through :class:`smtui.shell.Shell` (``shell(self)``), and every worker failure anywhere comes to
+:meth:`SmtuiApp.worker_failed`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker
 
+from smtui.aws.errors import AwsError
 from smtui.config import Settings
+from smtui.shell import ReportsFailures, ShowsErrors, as_aws_error
 
 if TYPE_CHECKING:  # pragma: no cover
-    from smtui.aws.session import AwsSession, AwsTarget
+    from smtui.aws.session import AwsSession
+    from smtui.aws.target import AwsTarget
+
+log = logging.getLogger("smtui")
 
 
-class SmtuiApp(App[None]):
+class SmtuiApp(ReportsFailures, App[None]):
     """smtui."""
 
     TITLE = "smtui"
@@ -49,20 +59,19 @@ class SmtuiApp(App[None]):
         self.demo = demo
         self.aws: AwsSession | None = aws
         self.sandbox = sandbox
-        #: command-line options that panes read (the audit pane: ``trail_lake``, ``trail_log_group``)
-        self.options: dict[str, Any] = {}
         self._owns_sandbox = False
         self._aws_ready = asyncio.Event()
         self.connect_error: str | None = None
-        #: published with the new AwsSession after credentials, profile or region change; panes
-        #: subscribe and reload (``self.app.aws_changed.subscribe(self, callback)``)
+        #: published with the new AwsSession after credentials, profile or region change
         self.aws_changed: Signal[AwsSession] = Signal(self, "aws-changed")
-        self._expired_prompt: Screen | None = None
+        #: the session's notices (throttling, backing off), for the panes whose calls they concern
+        self.aws_notice: Signal[str] = Signal(self, "aws-notice")
+        self._expired_prompt: Screen[Any] | None = None
         if self.settings.theme:
             self.theme = self.settings.theme
 
     # ------------------------------------------------------------------ lifecycle
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from smtui.screens.main import MainScreen
 
         return MainScreen()
@@ -82,7 +91,7 @@ class SmtuiApp(App[None]):
 
     async def connect(self) -> None:
         """Start the sandbox (demo), import aiobotocore, resolve credentials and region."""
-        from smtui.cli import NO_CREDENTIALS, NO_REGION
+        from smtui.aws.target import NO_CREDENTIALS, NO_REGION
 
         if self.aws is None:
             if self.demo and self.sandbox is None:
@@ -94,14 +103,13 @@ class SmtuiApp(App[None]):
             if self.sandbox is not None:
                 self.target = self.sandbox.target()
             await asyncio.to_thread(__import__, "aiobotocore.session")
-            from smtui.aws.session import AwsSession, AwsTarget
+            from smtui.aws.session import AwsSession
+            from smtui.aws.target import AwsTarget
 
             self.aws = AwsSession(self.target or AwsTarget())
-        if self.report_aws_error not in self.aws.expired_hooks:
-            # panes that wait out expired credentials quietly (log follow) still bring up the prompt
-            self.aws.expired_hooks.append(self.report_aws_error)
-        from smtui.aws.errors import AwsError
-
+        # panes that wait out expired credentials quietly (log follow) still bring up the prompt
+        self.aws.on_expired = self.report_error
+        self.aws.on_notice = self._session_notice
         try:
             creds = await self.aws.credentials()
         except AwsError as err:
@@ -115,6 +123,9 @@ class SmtuiApp(App[None]):
             return
         self.sub_title = ("demo · " if self.demo else "") + self.aws.target.describe()
         self._aws_ready.set()
+
+    def _session_notice(self, message: str) -> None:
+        self.aws_notice.publish(message)
 
     async def get_aws(self) -> AwsSession:
         """The connected session; waits until :meth:`connect` has finished."""
@@ -133,14 +144,30 @@ class SmtuiApp(App[None]):
             await asyncio.to_thread(self.sandbox.stop)
 
     # ------------------------------------------------------------------ errors and credentials
-    def report_aws_error(self, err: Any) -> None:
-        """Called by any pane that hit an AwsError, after showing it in place.
+    def worker_failed(self, node: DOMNode, worker: Worker[Any]) -> None:
+        """Every failed worker of every node comes here: shown where it happened, reported once."""
+        exc = worker.error
+        if exc is None:
+            return
+        err = as_aws_error(exc, worker.name or worker.group)
+        if err.unexpected:
+            log.error("worker %r of %s failed", worker.name, type(node).__name__, exc_info=exc)
+        shown = False
+        if isinstance(node, ShowsErrors) and node.is_attached:
+            node.show_error(err, worker.group)
+            shown = True
+        self.report_error(err, shown=shown)
+
+    def report_error(self, err: AwsError, *, shown: bool = True) -> None:
+        """After a node has shown ``err`` in place (or not: ``shown=False``, then it is a notification).
 
         Expired credentials concern the whole app: one prompt says what to do, and after the user has
         refreshed them (``aws sso login``, new keys in the shared files) smtui picks them up without a
         restart.
         """
-        if getattr(err, "is_expired", False) and self._expired_prompt is None:
+        if not shown:
+            self.notify(err.details(), title=err.code, severity="error", timeout=10, markup=False)
+        if err.is_expired and self._expired_prompt is None:
             from smtui.screens.credentials import ExpiredCredentialsScreen
 
             self._expired_prompt = ExpiredCredentialsScreen(err)
@@ -152,19 +179,23 @@ class SmtuiApp(App[None]):
 
             self.push_screen(self._expired_prompt, closed)
 
+    def show_error(self, err: AwsError, source: str = "") -> None:
+        """The app's own workers (connect, reconnect) have no pane: their failures are notifications."""
+        self.notify(err.details(), title=err.code, severity="error", timeout=10, markup=False)
+
     def action_reconnect(self) -> None:
         """Drop clients and read credentials again (ctrl+r), then tell every pane to reload."""
         self.run_worker(self.reconnect(), name="reconnect", group="connect", exclusive=True)
 
     async def reconnect(self, target: AwsTarget | None = None) -> None:
+        """Read credentials again (ctrl+r), or switch to ``target`` (another region or profile)."""
         aws = await self.get_aws()
+        changed = target is not None and target != aws.target
         await aws.refresh(target)
-        from smtui.aws.errors import AwsError
-
         try:
             creds = await aws.credentials()
         except AwsError as err:
-            self.notify(err.details(), title="Credentials", severity="error", timeout=10)
+            self.notify(err.details(), title="Credentials", severity="error", timeout=10, markup=False)
             return
         if creds is None:
             self.notify(
@@ -175,7 +206,10 @@ class SmtuiApp(App[None]):
             )
             return
         self.sub_title = ("demo · " if self.demo else "") + aws.target.describe()
-        self.notify("Credentials reloaded.", timeout=3)
+        if changed:
+            self.notify(f"Now on {aws.target.describe()}.", timeout=3, markup=False)
+        else:
+            self.notify("Credentials reloaded.", timeout=3)
         self.aws_changed.publish(aws)
 
     # ------------------------------------------------------------------ actions

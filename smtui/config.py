@@ -7,12 +7,17 @@
     refresh_interval = 10        # seconds between list refreshes
     log_line_cap = 1000000       # lines kept per log view, oldest dropped
     theme = "textual-dark"
+    live_tail = "auto"           # follow logs with StartLiveTail: auto (on real AWS), on, off
+    trail_lake = "EDS_ID"        # audit server-side in this CloudTrail Lake event data store (--trail-lake)
+    trail_log_group = "NAME"     # ... or with Logs Insights on this trail log group (--trail-log-group)
 
     [keys]                       # binding id = keys, as Textual's App.set_keymap takes them
     "pane.training" = "2,t"
 
-Environment: ``SMTUI_CONFIG`` (another file), ``SMTUI_PROFILE``, ``SMTUI_REGION``,
-``SMTUI_REFRESH_INTERVAL``, ``SMTUI_LOG_LINE_CAP``, ``SMTUI_THEME``.
+Environment: ``SMTUI_CONFIG`` (another file), and ``SMTUI_<SETTING>`` for every setting but ``keys``:
+``SMTUI_PROFILE``, ``SMTUI_REGION``, ``SMTUI_REFRESH_INTERVAL``, ``SMTUI_LOG_LINE_CAP``, ``SMTUI_THEME``,
+``SMTUI_LIVE_TAIL``, ``SMTUI_TRAIL_LAKE``, ``SMTUI_TRAIL_LOG_GROUP``. smtui reads no other variable of its own
+(:data:`ENVIRONMENT` lists them; a test checks the code against it).
 A bad file or value raises :class:`ConfigError` whose message names the file, line and key.
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -36,8 +42,16 @@ class Settings:
     refresh_interval: float = 10.0
     log_line_cap: int = 1_000_000
     theme: str = "textual-dark"
+    live_tail: str = "auto"
+    trail_lake: str | None = None
+    trail_log_group: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
+
+    @property
+    def live_tail_choice(self) -> bool | None:
+        """StartLiveTail for follows: ``True`` (on), ``False`` (off) or ``None`` (auto: on real AWS only)."""
+        return {"on": True, "off": False}.get(self.live_tail)
 
 
 _LIMITS: dict[str, tuple[float, float]] = {
@@ -46,7 +60,16 @@ _LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
-def config_path(env: dict[str, str] | None = None) -> Path:
+#: every setting that an environment variable can set, and the file's own variable
+ENVIRONMENT: tuple[str, ...] = (
+    "SMTUI_CONFIG",
+    *(f"SMTUI_{f.name.upper()}" for f in fields(Settings) if f.name not in ("keys", "source")),
+)
+
+_CHOICES: dict[str, tuple[str, ...]] = {"live_tail": ("auto", "on", "off")}
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if env.get("SMTUI_CONFIG"):
         return Path(env["SMTUI_CONFIG"]).expanduser()
@@ -81,6 +104,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if name == "keys":
             expected = 'a table of binding id = "keys"'
         raise ConfigError(f"{where}: {name} must be {expected}, not {value!r}") from None
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ConfigError(f"{where}: {name} must be one of {', '.join(_CHOICES[name])}, not {value!r}")
     if name in _LIMITS:
         lo, hi = _LIMITS[name]
         if not lo <= value <= hi:

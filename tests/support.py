@@ -9,6 +9,7 @@ module's own) are in tests/conftest.py.
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 import uuid
 from collections.abc import Callable
@@ -68,8 +69,9 @@ def stream_of(job: str, host: int = 1) -> str:
 
 
 def screen_text(app: Any) -> str:
-    """What the terminal shows (the SVG screenshot's text, non-breaking spaces as spaces)."""
-    return str(app.export_screenshot()).replace("&#160;", " ")
+    """What the terminal shows: the SVG screenshot with its entities read (``&#x27;`` is ``'``) and
+    non-breaking spaces as spaces."""
+    return html.unescape(str(app.export_screenshot())).replace("\xa0", " ")
 
 
 def toasts(app: Any) -> list[str]:

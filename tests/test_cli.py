@@ -49,3 +49,64 @@ def test_bad_settings_file_names_file_line_and_key(tmp_path):
 def test_version(tmp_path):
     r = _run("--version", home=str(tmp_path))
     assert r.returncode == 0 and r.stdout.startswith("smtui ")
+
+
+def test_global_options_are_taken_before_or_after_the_command():
+    from smtui.cli import build_parser
+
+    def parse(*argv: str):
+        return build_parser(list(argv)).parse_args(list(argv))
+
+    after = parse("logs", "training", "job-1", "--region", "eu-west-1", "--profile", "ml", "--demo")
+    before = parse("--region", "eu-west-1", "--profile", "ml", "--demo", "logs", "training", "job-1")
+    for args in (after, before):
+        assert (args.region, args.profile, args.demo, args.command) == ("eu-west-1", "ml", True, "logs")
+    # given in both places, the one after the command wins (as with the AWS CLI)
+    both = parse("--region", "us-east-1", "trail", "--region", "eu-west-2")
+    assert both.region == "eu-west-2"
+    # not given after the command: the one before stays
+    assert parse("--endpoint-url", "http://127.0.0.1:9", "trail", "--since", "2h").endpoint_url == (
+        "http://127.0.0.1:9"
+    )
+
+
+def _sandbox_env(sandbox, home: str) -> dict[str, str]:
+    from smtui.sandbox.server import ADMIN_KEY, ADMIN_SECRET
+
+    return {"AWS_ACCESS_KEY_ID": ADMIN_KEY, "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET}
+
+
+def test_logs_with_region_and_endpoint_after_the_command_runs(sandbox, tmp_path):
+    r = _run(
+        "logs", "training", "resnet50-imagenet", "--region", sandbox.region, "--endpoint-url", sandbox.url,
+        home=str(tmp_path), env=_sandbox_env(sandbox, str(tmp_path)),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "OutOfMemoryError" in r.stdout  # the failed job's last words, from its log stream
+
+
+def _complete(line: str, tmp_path, env: dict[str, str] | None = None) -> list[str]:
+    """What the shell would be offered for ``line`` (argcomplete's protocol, output to a file)."""
+    out = tmp_path / "completions"
+    full = {
+        "_ARGCOMPLETE": "1",
+        "_ARGCOMPLETE_IFS": "\n",
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(out),
+        **(env or {}),
+    }
+    _run(home=str(tmp_path), env=full)
+    return [w.strip() for w in out.read_text().split("\n")] if out.exists() else []
+
+
+def test_shell_completion_of_commands_kinds_options_and_resource_names(sandbox, tmp_path):
+    assert "logs" in _complete("smtui lo", tmp_path)
+    assert {"training", "transform"} <= set(_complete("smtui logs tr", tmp_path))
+    assert "--region" in _complete("smtui logs training job --reg", tmp_path)
+    names = _complete(
+        f"smtui --region {sandbox.region} --endpoint-url {sandbox.url} logs training resn",
+        tmp_path,
+        env=_sandbox_env(sandbox, str(tmp_path)),
+    )
+    assert names == ["resnet50-imagenet"]

@@ -87,10 +87,11 @@ def test_times_are_compact_and_iso():
 
 
 def test_filter_substring_regex_and_invalid_regex():
-    sub = compile_filter("Churn")
-    assert sub("xgb-churn-spot completed") and not sub("bert")
-    rx = compile_filter("^xgb-.*spot")
-    assert rx("xgb-churn-spot") and not rx("a-xgb-churn-spot")
+    sub = compile_filter("Churn")  # a substring of any cell
+    assert sub(("xgb-churn-spot", "completed")) and not sub(("bert",))
+    rx = compile_filter("^xgb-.*spot$")  # a regex within one cell: anchors are the cell's start and end
+    assert rx(("xgb-churn-spot", "completed")) and not rx(("a-xgb-churn-spot",))
+    assert not rx(("xgb-churn", "spot"))  # never across cells
     with pytest.raises(FilterError, match="invalid regular expression"):
         compile_filter("churn(")
     assert compile_filter("") is None

@@ -178,7 +178,7 @@ async def test_throttled_sandbox_retries_and_keeps_lines(sandbox, aws):
     logs = ResourceLogs(aws, TRAINING, job)
     aws.limiter.enabled = False  # let the client be too fast so the sandbox throttles it
     notices: list[str] = []
-    aws.notices.append(notices.append)
+    aws.on_notice = notices.append
     sandbox.set_throttle(True)
     try:
         results = await asyncio.gather(*[collect(logs.filter_pages(start_ms=t0 - 10)) for _ in range(12)])

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from smtui.aws import trail
+from smtui.config import Settings
 from smtui.headless import trail as headless
 
 
@@ -19,7 +20,7 @@ def parse(*argv: str) -> argparse.Namespace:
 
 async def run(aws, *argv):
     out, err = io.StringIO(), io.StringIO()
-    code = await headless.run(parse(*argv), aws, None, out=out, err=err)
+    code = await headless.run(parse(*argv), aws, Settings(), out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -50,6 +50,8 @@ class AwsError(Exception):
     http_status: int | None = None
     operation: str = ""
     service: str = ""
+    #: not an AWS error: smtui failed on its own (a bug, or a response it could not read)
+    unexpected: bool = False
 
     def __str__(self) -> str:
         return self.one_line()
@@ -84,20 +86,44 @@ class AwsError(Exception):
 
     @property
     def hint(self) -> str:
+        """What to do, where smtui keeps trying (the TUI: panes retry on their schedule)."""
+        return self.advice()
+
+    @property
+    def is_unreachable(self) -> bool:
+        return self.code in (
+            "EndpointConnectionError",
+            "ConnectionError",
+            "ConnectTimeoutError",
+            "ReadTimeoutError",
+        )
+
+    def advice(self, gave_up_after: int | None = None) -> str:
+        """What to do. ``gave_up_after``: the call was tried that many times and nothing will try again (a
+        headless command), so say what was tried instead of promising more."""
+        if self.unexpected:
+            return (
+                "smtui could not handle this (a bug, or an answer it did not expect) and carries on; "
+                "--debug-log FILE records the details."
+            )
         if self.is_access_denied:
             return f"Your credentials may not call {self.action or 'this action'}; ask for it in your IAM policy."
         if self.is_expired:
             return "Your credentials have expired: refresh them (aws sso login, new keys), then press ctrl+r."
         if self.is_throttling:
+            if gave_up_after:
+                return (
+                    f"AWS throttled these calls through {gave_up_after} tries with backoff; try again later."
+                )
             return "AWS is throttling these calls; smtui is backing off and will retry."
         if self.is_not_found:
             return "It no longer exists (deleted, or in another account or region)."
-        if self.code in (
-            "EndpointConnectionError",
-            "ConnectionError",
-            "ConnectTimeoutError",
-            "ReadTimeoutError",
-        ):
+        if self.is_unreachable:
+            if gave_up_after:
+                return (
+                    f"Tried {gave_up_after} times. Check the endpoint (--endpoint-url, AWS_ENDPOINT_URL) and "
+                    "region (--region), and that this machine can reach it (network, proxy, VPN)."
+                )
             return "The AWS endpoint cannot be reached; smtui will keep retrying."
         if self.code == "NoCredentials":
             return "No AWS credentials were found: use --profile, set AWS_PROFILE, or try --demo."
@@ -107,20 +133,21 @@ class AwsError(Exception):
         rid = f" (request id {self.request_id})" if self.request_id else ""
         return f"{self.code}: {self.message}{rid}"
 
-    def details(self) -> str:
-        """A few lines for an error panel: what failed, why, and what to do."""
+    def details(self, gave_up_after: int | None = None) -> str:
+        """A few lines for an error panel: what failed, why, and what to do (see :meth:`advice`)."""
         lines = [f"{self.code}: {self.message}"]
         meta = []
         if self.operation:
-            meta.append(f"operation {self.operation}")
+            meta.append(f"{'in' if self.unexpected else 'operation'} {self.operation}")
         if self.http_status:
             meta.append(f"HTTP {self.http_status}")
         if self.request_id:
             meta.append(f"request id {self.request_id}")
         if meta:
             lines.append(", ".join(meta))
-        if self.hint:
-            lines.append(self.hint)
+        advice = self.advice(gave_up_after)
+        if advice:
+            lines.append(advice)
         return "\n".join(lines)
 
 

@@ -49,6 +49,8 @@ ENDPOINT_INSTANCE_METRICS = (
     "GPUMemoryUtilization",
 )
 ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
+#: percentages summed over an instance's cores or GPUs (0-400% on four GPUs), per the developer guide
+PER_UNIT_PERCENT = frozenset({"CPUUtilization", "GPUUtilization", "GPUMemoryUtilization"})
 #: the window shown: the last hours of the resource's life
 WINDOW = dt.timedelta(hours=3)
 #: GetMetricData accepts 500 queries per call
@@ -104,12 +106,38 @@ class Series:
     def mean(self) -> float | None:
         return sum(self.values) / len(self.values) if self.values else None
 
+    @property
+    def low(self) -> float | None:
+        return min(self.values) if self.values else None
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """The range a chart of this series spans, so that a chart reads the same from one refresh to the next.
+
+        Percentages have a fixed one: 0-100% for memory and disk, and for CPU and GPU utilisation (100% a
+        core or a GPU, summed over them) 0 to the next multiple of 100% above the peak; counts and latencies
+        run from 0 to their peak."""
+        peak = self.peak or 0.0
+        if self.query.unit == "Percent":
+            if self.query.metric in PER_UNIT_PERCENT:
+                return 0.0, max(100.0, math.ceil(peak / 100.0) * 100.0)
+            return 0.0, 100.0
+        return 0.0, peak
+
 
 @dataclass(frozen=True)
 class Window:
     start: dt.datetime
     end: dt.datetime
     period: int
+
+    def describe(self) -> str:
+        """``last 3h, a point per 3m`` (or ``… to 14:05 UTC`` when it ended earlier)."""
+        span = listing.span((self.end - self.start).total_seconds())
+        ended = (
+            "" if listing.utcnow() - self.end < dt.timedelta(minutes=10) else f" to {listing.iso(self.end)}"
+        )
+        return f"{span}{ended}, a point per {listing.span(self.period)}"
 
 
 def window_for(
@@ -246,9 +274,12 @@ async def fetch(aws: AwsSession, queries: Sequence[MetricQuery], window: Window)
     return list(by_id.values())
 
 
-def format_value(value: float | None, unit: str | None) -> str:
+def format_value(value: float | None, unit: str | None, stat: str = "Average") -> str:
+    """A metric value as a person reads it: ``31%``, ``12.5 ms``, and counts (``Sum``) as whole numbers."""
     if value is None:
         return "–"
+    if stat == "Sum":
+        return f"{value:,.0f}"
     if unit == "Percent":
         return f"{value:.0f}%"
     if unit == "Microseconds":

@@ -118,6 +118,10 @@ class RateLimiter:
             b = self._buckets[key] = RateWindow(rate=rate)
         return b
 
+    def holding(self, key: str, more_than: float = 0.1) -> bool:
+        """True while the next ``key`` request would wait more than ``more_than`` seconds for its window."""
+        return self.enabled and self.bucket(key).delay() > more_than
+
     async def acquire(self, key: str) -> float:
         waited = await self.bucket(key).acquire() if self.enabled else 0.0
         self.sent[key] += 1

@@ -58,7 +58,7 @@ def parse_timestamp(value: Any) -> datetime:
     except (TypeError, ValueError):
         from botocore.utils import parse_timestamp as botocore_parse
 
-        parsed = botocore_parse(value)
+        parsed: datetime = botocore_parse(value)
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -86,11 +86,12 @@ class AwsSession:
         self._stack: contextlib.AsyncExitStack | None = None
         self._lock = asyncio.Lock()
         self._refreshed: asyncio.Event | None = None
-        self.notices: list[Notice] = []
+        #: told each notice (throttling, backing off); the app republishes them as a Textual signal
+        self.on_notice: Notice | None = None
         self._throttle_notified: dict[str, float] = {}
         #: called with every AwsError that ``call`` raises for expired credentials, wherever it was made
         #: (the app turns it into its one prompt, so a pane that retries quietly still tells the user)
-        self.expired_hooks: list[Callable[[AwsError], None]] = []
+        self.on_expired: Callable[[AwsError], None] | None = None
 
     # ------------------------------------------------------------------ session and clients
     def _make_session(self) -> Any:
@@ -151,6 +152,7 @@ class AwsSession:
             if self.target.region:
                 kwargs["region_name"] = self.target.region
             client = await self._stack.enter_async_context(self.session.create_client(service, **kwargs))
+            assert client is not None
             events = client.meta.events
             events.register("before-send", self._before_send)
             events.register("needs-retry", self._needs_retry)
@@ -213,9 +215,9 @@ class AwsSession:
 
     # ------------------------------------------------------------------ calls
     def notify(self, message: str) -> None:
-        for notice in list(self.notices):
+        if self.on_notice is not None:
             with contextlib.suppress(Exception):
-                notice(message)
+                self.on_notice(message)
 
     async def call(self, service: str, operation: str, /, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (snake_case, as on the client) and return its response.
@@ -231,7 +233,8 @@ class AwsSession:
         attempt = 0
         while True:
             try:
-                return await method(**params)
+                response: dict[str, Any] = await method(**params)
+                return response
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -242,10 +245,9 @@ class AwsSession:
                     self.notify(f"{api_name} throttled: backing off {delay:.1f}s (retry {attempt})")
                     await asyncio.sleep(delay)
                     continue
-                if err.is_expired:
-                    for hook in list(self.expired_hooks):
-                        with contextlib.suppress(Exception):
-                            hook(err)
+                if err.is_expired and self.on_expired is not None:
+                    with contextlib.suppress(Exception):
+                        self.on_expired(err)
                 raise err from exc
 
     async def pages(

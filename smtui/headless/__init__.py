@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import importlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 COMMANDS = {
@@ -17,12 +18,26 @@ COMMANDS = {
 }
 
 
-def register(sub: Any, argv: list[str]) -> None:
-    """Add the subcommands; only the one named in ``argv`` imports its module (start-up stays cheap)."""
+def register(
+    sub: Any,
+    argv: list[str],
+    *,
+    every: bool = False,
+    options: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
+    """Add the subcommands. Only the one named in ``argv`` imports its module (start-up stays cheap), or
+    ``every`` one (shell completion); ``options`` adds the global options to each, so that they may also
+    come after the subcommand."""
     for name, (module, help_text) in COMMANDS.items():
         parser = sub.add_parser(name, help=help_text, description=help_text)
-        if name in argv:
+        if every or name in argv:
             importlib.import_module(module).add_arguments(parser)
+            if every:  # completing: KIND and NAME complete to kind words and resource names
+                from smtui.headless.complete import attach
+
+                attach(parser)
+        if options is not None:
+            options(parser)
 
 
 def run(args: argparse.Namespace, target: Any, settings: Any) -> int:
@@ -47,9 +62,10 @@ async def _run(module: Any, args: argparse.Namespace, target: Any, settings: Any
         target = sandbox.target()
     aws = AwsSession(target)
     try:
-        return await module.run(args, aws, settings)
-    except AwsError as err:
-        sys.stderr.write(f"smtui {args.command}: {err.details()}\n")
+        status: int = await module.run(args, aws, settings)
+        return status
+    except AwsError as err:  # nothing tries again after a headless command: say what was tried
+        sys.stderr.write(f"smtui {args.command}: {err.details(gave_up_after=aws.max_attempts)}\n")
         return 1
     finally:
         await aws.close()

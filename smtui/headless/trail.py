@@ -67,18 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, metavar="N", help="stop after scanning N events")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
-    parser.add_argument(
-        "--trail-lake",
-        metavar="EDS_ID",
-        default=argparse.SUPPRESS,
-        help="run the sourceIdentity filter in this CloudTrail Lake event data store",
-    )
-    parser.add_argument(
-        "--trail-log-group",
-        metavar="NAME",
-        default=argparse.SUPPRESS,
-        help="run the sourceIdentity filter with Logs Insights on this log group (it receives the trail)",
-    )
 
 
 def format_line(ev: TrailEvent) -> str:
@@ -160,8 +148,8 @@ async def run(
                 )
         out.flush()
 
-    lake = getattr(args, "trail_lake", None)
-    log_group = getattr(args, "trail_log_group", None)
+    lake = settings.trail_lake  # --trail-lake / --trail-log-group (before or after the command), or the file
+    log_group = settings.trail_log_group
     if lake or log_group:
         kw: dict[str, Any] = dict(source_identity=identity, event_source=source, event_name=args.event_name)
         if lake:

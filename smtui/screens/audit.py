@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from smtui.aws import trail
@@ -40,6 +40,8 @@ from smtui.aws.trail import (
     TrailEvent,
     TrailQuery,
 )
+from smtui.shell import ReportsFailures, shell
+from smtui.widgets.footer import KeyFooter
 from smtui.widgets.resource_table import ResourceTable, TableColumn
 
 
@@ -144,7 +146,7 @@ def parse_window(text: str, *, now: datetime | None = None) -> tuple[datetime, d
     return start, end
 
 
-class AuditPane(Vertical):
+class AuditPane(ReportsFailures, Vertical):
     """Pane 5: CloudTrail events filtered by sourceIdentity."""
 
     HELP = (
@@ -223,7 +225,8 @@ class AuditPane(Vertical):
 
     @property
     def options(self) -> dict[str, Any]:
-        return dict(getattr(self.app, "options", None) or {})
+        settings = shell(self).settings
+        return {"trail_lake": settings.trail_lake, "trail_log_group": settings.trail_log_group}
 
     @property
     def server_side(self) -> str:
@@ -240,9 +243,7 @@ class AuditPane(Vertical):
             return  # the app quit while this pane was being mounted: its children were never composed
         self._draw_identities()
         self._draw_filters()
-        signal = getattr(self.app, "aws_changed", None)
-        if signal is not None:
-            signal.subscribe(self, self._aws_changed)
+        shell(self).aws_changed.subscribe(self, self._aws_changed)
 
     def _aws_changed(self, _aws: Any) -> None:
         """New credentials, profile or region: read the domains and the window again."""
@@ -299,7 +300,7 @@ class AuditPane(Vertical):
         self._draw_progress()
         mode = self.server_side
         try:
-            aws = await self.app.get_aws()  # type: ignore[attr-defined]
+            aws = await shell(self).get_aws()
             if mode:
                 await self._load_server_side(aws, query, mode)
             else:
@@ -318,9 +319,7 @@ class AuditPane(Vertical):
             if self.progress is not None:
                 self.progress.error = aws_err
             self._error(aws_err)
-            report = getattr(self.app, "report_aws_error", None)
-            if report is not None:
-                report(aws_err)
+            shell(self).report_error(aws_err)
         finally:
             if gen == self._gen:
                 self.scanning = False
@@ -478,7 +477,7 @@ class AuditPane(Vertical):
 
         box = self.query_one("#audit-domains", Static)
         try:
-            aws = await self.app.get_aws()  # type: ignore[attr-defined]
+            aws = await shell(self).get_aws()
             domains = await domain_identities(aws)
         except AwsError as err:
             box.update(Text(f"sourceIdentity: cannot list domains ({err.one_line()})", style="yellow"))
@@ -651,7 +650,7 @@ class AuditPane(Vertical):
             self.action_reload()
 
 
-class ResourceTrailScreen(Screen[None]):
+class ResourceTrailScreen(ReportsFailures, Screen[None]):
     """CloudTrail history of one resource: LookupEvents ResourceName=<name>, then the EventSource
     window scanned for events that name it; who created, updated, stopped or deleted it."""
 
@@ -692,7 +691,7 @@ class ResourceTrailScreen(Screen[None]):
         yield Static("", id="trail-error")
         yield event_table("trail-events")
         yield Input(id="trail-input", placeholder="window start: 7d, 30d, 90d or 2026-11-20T08:00")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#trail-error", Static).display = False
@@ -746,7 +745,7 @@ class ResourceTrailScreen(Screen[None]):
         err_box.display = False
         self.scanning = True
         try:
-            aws = await self.app.get_aws()  # type: ignore[attr-defined]
+            aws = await shell(self).get_aws()
             end = datetime.now(UTC)
             start = self.start_at
             if start is None:
@@ -770,9 +769,7 @@ class ResourceTrailScreen(Screen[None]):
         except AwsError as err:
             err_box.update(Text(err.details()))
             err_box.display = True
-            report = getattr(self.app, "report_aws_error", None)
-            if report is not None:
-                report(err)
+            shell(self).report_error(err)
         except NoMatches:  # the screen was taken down while a page was being drawn
             return
         finally:

@@ -20,12 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from smtui.aws import listing, metrics
 from smtui.aws.errors import AwsError
 from smtui.aws.resources import BAD, ResourceKind, status_style
+from smtui.shell import ReportsFailures, shell
 from smtui.text import clean, to_text
+from smtui.widgets.footer import KeyFooter
 from smtui.widgets.json_view import JsonView
 from smtui.widgets.sparkline import spark
 from smtui.widgets.status_bar import StatusBar
@@ -47,7 +49,7 @@ def _t(value: Any, style: str = "") -> Text:
 def _grid(rows: Iterable[tuple[str, Any]]) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # an ARN or S3 URI is read whole, folded, never cut
     for label, value in rows:
         if value is None or value == "" or value == [] or value == {}:
             continue
@@ -213,14 +215,16 @@ def training_sections(d: Mapping[str, Any]) -> list[RenderableType]:
         out.append(_section("Hyperparameters", _grid((clean(k), v) for k, v in sorted(hp.items()))))
     channels = d.get("InputDataConfig") or []
     if channels:
-        rows = []
+        channel_rows: list[list[Any]] = []
         for ch in channels:
             src = ch.get("DataSource") or {}
             uri = (src.get("S3DataSource") or {}).get("S3Uri") or (src.get("FileSystemDataSource") or {}).get(
                 "DirectoryPath"
             )
-            rows.append([ch.get("ChannelName"), uri, ch.get("ContentType"), ch.get("InputMode")])
-        out.append(_section("Input channels", _table(["channel", "source", "content type", "mode"], rows)))
+            channel_rows.append([ch.get("ChannelName"), uri, ch.get("ContentType"), ch.get("InputMode")])
+        out.append(
+            _section("Input channels", _table(["channel", "source", "content type", "mode"], channel_rows))
+        )
     algo = d.get("AlgorithmSpecification") or {}
     out.append(
         _section(
@@ -401,28 +405,40 @@ def endpoint_sections(d: Mapping[str, Any], config: Mapping[str, Any] | None) ->
     return out
 
 
-def metrics_table(series: list[metrics.Series], width: int = 48) -> RenderableType:
+def metrics_table(series: list[metrics.Series], width: int = 48, *, narrow: bool = False) -> RenderableType:
+    """One row a metric and host (or variant): a chart on the metric's own fixed scale, then min, last, peak
+    (``narrow``: last and peak only).
+
+    Percentages are drawn on 0-100% (memory, disk) or 0 to the next 100% above the peak (CPU and GPU, summed
+    over cores and GPUs), so a steady 31% disk reads as low bars; counts are whole numbers per period."""
     with_data = [s for s in series if s.values]
     if not with_data:
         return Text("No data points in this window.", style="dim")
     table = Table(box=None, pad_edge=False, header_style="bold dim", show_edge=False)
     table.add_column("metric", no_wrap=True)
     table.add_column("on", no_wrap=True)
-    table.add_column("last hours", no_wrap=True)
-    table.add_column("last", justify="right", no_wrap=True)
-    table.add_column("peak", justify="right", no_wrap=True)
+    table.add_column("chart", no_wrap=True)
+    table.add_column("scale", justify="right", no_wrap=True, style="dim")
+    shown = ("last", "peak") if narrow else ("min", "last", "peak")
+    for title in shown:
+        table.add_column(title, justify="right", no_wrap=True)
+    ceilings: dict[str, float] = {}  # one scale a metric, so its hosts' rows compare
+    for s in with_data:
+        ceilings[s.query.metric] = max(ceilings.get(s.query.metric, 0.0), s.scale[1])
     previous = ""
     for s in with_data:
         q = s.query
         metric = q.metric if q.metric != previous else ""
         previous = q.metric
         color = "red" if "5XX" in q.metric or "4XX" in q.metric else "cyan"
+        floor, ceiling = s.scale[0], ceilings[q.metric]
+        values = {"min": s.low, "last": s.last, "peak": s.peak}
         table.add_row(
             Text(metric, style="bold"),
             _t(q.label),
-            Text(spark(s.values, width), style=color),
-            Text(metrics.format_value(s.last, q.unit)),
-            Text(metrics.format_value(s.peak, q.unit)),
+            Text(spark(s.values, width, floor=floor, ceiling=ceiling or None), style=color),
+            Text(f"{metrics.format_value(ceiling, q.unit, q.stat)}" if q.unit == "Percent" else ""),
+            *(Text(metrics.format_value(values[title], q.unit, q.stat)) for title in shown),
         )
     return table
 
@@ -430,15 +446,21 @@ def metrics_table(series: list[metrics.Series], width: int = 48) -> RenderableTy
 # ---------------------------------------------------------------------------------------------- screen
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(ReportsFailures, Screen[None]):
     HELP_TITLE = "resource details"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back"),
-        Binding("v", "toggle_view", "JSON / structured", id="detail.toggle-view"),
+        Binding(
+            "v",
+            "toggle_view",
+            "JSON",
+            tooltip="the raw Describe JSON, or back to the structured view",
+            id="detail.toggle-view",
+        ),
         Binding("c", "copy_arn", "Copy ARN", id="detail.copy-arn"),
         Binding("l", "logs", "Logs", id="detail.logs"),
         Binding("t", "trail", "CloudTrail", id="detail.trail"),
-        Binding("r", "refresh", "Refresh", id="detail.refresh"),
+        Binding("r", "refresh", "Refresh", show=False, id="detail.refresh"),
     ]
 
     def __init__(
@@ -456,6 +478,7 @@ class DetailScreen(Screen[None]):
         self.describe: dict[str, Any] | None = dict(describe) if describe else None
         self.config: dict[str, Any] | None = None
         self.series: list[metrics.Series] = []
+        self.metrics_window: metrics.Window | None = None
         self.metrics_error: AwsError | None = None
         self.error: AwsError | None = None
         self.hosts: list[str] | None = None
@@ -476,7 +499,7 @@ class DetailScreen(Screen[None]):
             yield Static("", id="detail-metrics")
             yield Static("", id="detail-sections")
         yield JsonView(id="detail-json")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-json", JsonView).display = False
@@ -502,29 +525,31 @@ class DetailScreen(Screen[None]):
         self.run_worker(self._load, group="detail", exclusive=True, exit_on_error=False, name="describe")
 
     async def _load(self) -> None:
-        aws = await self.app.get_aws()  # type: ignore[attr-defined]
+        aws = await shell(self).get_aws()
         kind, name = self.kind, self.resource_name
-        try:
-            resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
-            resp.pop("ResponseMetadata", None)
-            self.describe = resp
-            if kind.key == "endpoint" and resp.get("EndpointConfigName"):
-                try:
-                    cfg = await aws.call(
-                        "sagemaker", "describe_endpoint_config", EndpointConfigName=resp["EndpointConfigName"]
-                    )
-                    cfg.pop("ResponseMetadata", None)
-                    self.config = cfg
-                except AwsError:
-                    self.config = None
-            self.error = None
-        except AwsError as err:
-            self.error = err
-            report = getattr(self.app, "report_aws_error", None)
-            if report is not None:
-                report(err)
-        if self.describe:
-            await self._load_metrics(aws)
+        # a failure of any of this (the call, or reading its answer) comes to show_error
+        resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
+        resp.pop("ResponseMetadata", None)
+        self.describe = resp
+        if kind.key == "endpoint" and resp.get("EndpointConfigName"):
+            try:
+                cfg = await aws.call(
+                    "sagemaker", "describe_endpoint_config", EndpointConfigName=resp["EndpointConfigName"]
+                )
+                cfg.pop("ResponseMetadata", None)
+                self.config = cfg
+            except AwsError:
+                self.config = None
+        self.error = None
+        await self._load_metrics(aws)
+        self._loaded()
+
+    def show_error(self, err: AwsError, source: str = "") -> None:
+        """The Describe failed (or its answer could not be shown): the last answer stays, with why above it."""
+        self.error = err
+        self._loaded()
+
+    def _loaded(self) -> None:
         self.last_refreshed = listing.utcnow()
         self.refreshing = False
         self.render_details()
@@ -547,7 +572,7 @@ class DetailScreen(Screen[None]):
                 else:
                     hosts = metrics.job_hosts(kind, name, d)
                 queries = metrics.job_queries(kind, hosts)
-            window = metrics.window_for(kind, d)
+            window = self.metrics_window = metrics.window_for(kind, d)
             self.metric_calls += 1
             self.series = await metrics.fetch(aws, queries, window)
             self.metrics_error = None
@@ -559,7 +584,7 @@ class DetailScreen(Screen[None]):
             self._timer.stop()
             self._timer = None
         if self.kind.is_in_progress(self.status):
-            interval = float(getattr(getattr(self.app, "settings", None), "refresh_interval", 10.0))
+            interval = shell(self).settings.refresh_interval
             self._timer = self.set_timer(interval, self._tick, name="detail refresh")
 
     def _tick(self) -> None:
@@ -616,12 +641,13 @@ class DetailScreen(Screen[None]):
         parts.append(overview(self.kind, self.resource_name, d))
         parts.append(Text(""))
         ov.update(Group(*parts))
-        width = max(20, min(60, self.size.width - 50))
+        width = max(12, min(60, self.size.width - 70))
         if self.metrics_error is not None:
             body: RenderableType = Text(self.metrics_error.details(), style="red")
         else:
-            body = metrics_table(self.series, width)
-        self.query_one("#detail-metrics", Static).update(_section("Metrics (CloudWatch)", body))
+            body = metrics_table(self.series, width, narrow=self.size.width < 100)
+        span = f", {self.metrics_window.describe()}" if self.metrics_window is not None else ""
+        self.query_one("#detail-metrics", Static).update(_section(f"Metrics (CloudWatch{span})", body))
         if self.kind.key == "training":
             sections = training_sections(d)
         elif self.kind.key == "processing":

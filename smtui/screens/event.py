@@ -13,11 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from smtui.aws import trail
 from smtui.aws.errors import AwsError
 from smtui.aws.trail import TrailEvent
+from smtui.shell import ReportsFailures, shell
+from smtui.widgets.footer import KeyFooter
 
 #: above this many characters the JSON is shown without syntax colours (they cost time)
 _HIGHLIGHT_LIMIT = 200_000
@@ -39,7 +41,7 @@ def key_fields_table(ev: TrailEvent) -> Table:
     return table
 
 
-class EventScreen(Screen[None]):
+class EventScreen(ReportsFailures, Screen[None]):
     """One event, whole. Values were cleaned by :mod:`smtui.aws.trail`; nothing is parsed as markup."""
 
     HELP_TITLE = "CloudTrail event"
@@ -66,7 +68,7 @@ class EventScreen(Screen[None]):
         yield Static(key_fields_table(ev), id="event-keys")
         with VerticalScroll(id="event-json-scroll"):
             yield Static(self._json_renderable(), id="event-json")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#event-json-scroll").focus()
@@ -88,7 +90,7 @@ class EventScreen(Screen[None]):
 
     @work(exclusive=True, group="event-fetch")
     async def fetch_whole(self) -> None:
-        aws = await self.app.get_aws()  # type: ignore[attr-defined]
+        aws = await shell(self).get_aws()
         try:
             page = await aws.call(
                 "cloudtrail",

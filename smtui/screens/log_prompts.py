@@ -172,7 +172,7 @@ class SourcesScreen(ModalScreen[None]):
         self._summary.update(Text(clean(text)))
 
     @on(SelectionList.SelectedChanged)
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+    def _changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         self.view.set_sources(set(event.selection_list.selected))
         self._describe()
 

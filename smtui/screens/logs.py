@@ -17,14 +17,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from smtui.aws.errors import AwsError
 from smtui.aws.resources import ENDPOINT, ResourceKind
 from smtui.screens.log_prompts import LogPrompt, OverwriteScreen, SourcesScreen, default_save_path, save_label
 from smtui.screens.log_status import RANGES as _RANGES
 from smtui.screens.log_status import header_text, range_label, status_text
+from smtui.shell import shell
 from smtui.text import clean
+from smtui.widgets.footer import KeyFooter
 from smtui.widgets.log_view import TIMESTAMP_MODES, LogView
 
 
@@ -81,7 +83,6 @@ class LogScreen(Screen[None]):
         self.older_exhausted = False
         self._earliest_stream_ms: int | None = None
         self._prompt_mode = ""
-        self._aws: Any = None
         self._dedupe: Any = None
         self._range_text = ""
         self._cut = False  # the initial load stopped at the line cap: older lines load at the top
@@ -98,7 +99,7 @@ class LogScreen(Screen[None]):
         yield self._view
         yield self._prompt
         yield self._status
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> LogView:
@@ -106,17 +107,14 @@ class LogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         view = self.view
-        view.max_lines = int(getattr(getattr(self.app, "settings", None), "log_line_cap", view.max_lines))
+        view.max_lines = shell(self).settings.log_line_cap
         view.focus()
         if self.kind is ENDPOINT:
             view.hide_health_checks = True
         self._render_header()
         self._render_status()
+        shell(self).aws_notice.subscribe(self, self._on_aws_notice)
         self.start_loading()
-
-    def on_unmount(self) -> None:
-        if self._aws is not None and self._on_aws_notice in self._aws.notices:
-            self._aws.notices.remove(self._on_aws_notice)
 
     # ------------------------------------------------------------------ header and status
     def _render_header(self) -> None:
@@ -191,10 +189,7 @@ class LogScreen(Screen[None]):
         self.busy = True
         self._render_status()
         try:
-            aws = await self.app.get_aws()  # type: ignore[attr-defined]
-            if self._aws is None:
-                self._aws = aws
-                aws.notices.append(self._on_aws_notice)
+            aws = await shell(self).get_aws()
             self.logs = logs = ResourceLogs(
                 aws, self.kind, self.resource_name, pattern=self.pattern, notice=self._on_notice
             )
@@ -280,7 +275,7 @@ class LogScreen(Screen[None]):
 
     @work(exclusive=True, group="logs-follow")
     async def _follow(self, start_ms: int, dedupe: Any = None, floor_ms: int | None = None) -> None:
-        live = None if os.environ.get("SMTUI_LIVE_TAIL") is None else os.environ["SMTUI_LIVE_TAIL"] == "1"
+        live = shell(self).settings.live_tail_choice
         source = self.logs.follow(start_ms, live_tail=live, deduper=dedupe, floor_ms=floor_ms)
         try:
             async for batch in source.batches():
@@ -344,7 +339,7 @@ class LogScreen(Screen[None]):
         if pattern:
             from smtui.aws.logs import ResourceLogs
 
-            aws = await self.app.get_aws()  # type: ignore[attr-defined]
+            aws = await shell(self).get_aws()
             probe = ResourceLogs(aws, self.kind, self.resource_name, pattern=pattern)
             now = _now_ms()
             try:

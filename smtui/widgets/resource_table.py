@@ -1,10 +1,11 @@
 """A virtualised table: a ScrollView that renders only the rows on screen.
 
-Textual's DataTable lays out every row it holds (about 3 s for 10,000 rows here). This table keeps
-plain Python structures instead: a dict of raw rows by key, a sorted list of keys and a filtered
-view of it, and formats a row (through the owner's ``formatter``) only when it is drawn, like
-Textualize/toolong's LogLines. Sorting and filtering are list operations on keys; updates go in
-place by key. Column widths come from cheap per-row measures tracked as rows arrive.
+Textual's DataTable lays out every row it holds (about 3 s for 10,000 rows here). This table keeps its rows in
+plain Python structures (:class:`~smtui.widgets.table_rows.TableRows`: a dict of raw rows by key, a sorted list
+of keys and a filtered view of it) and formats a row (through the owner's ``formatter``) only when it is drawn,
+like Textualize/toolong's LogLines. Column widths come from cheap per-row measures tracked as rows arrive and
+fit the terminal (:func:`~smtui.widgets.table_columns.fit_columns`: on a narrow one the least useful columns
+are hidden before the name is cut).
 
 Cells are ``(text, style)`` pairs; the text must already be cleaned of control sequences (the
 formatter does that) and is never parsed as markup.
@@ -12,9 +13,7 @@ formatter does that) and is never parsed as markup.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -30,50 +29,24 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-Cell = tuple[str, str]  # (text, rich style string)
-Formatter = Callable[[str, Any], Sequence[Cell]]
-_SEP = 2  # spaces between columns
+from smtui.widgets.table_columns import (
+    SEP,
+    Cell,
+    FilterError,
+    Formatter,
+    SearchText,
+    TableColumn,
+    compile_filter,
+    fit_columns,
+)
+from smtui.widgets.table_rows import TableRows
 
-
-@dataclass
-class TableColumn:
-    key: str
-    title: str
-    #: fixed width, or None to size from ``measure`` (capped by ``max_width``)
-    width: int | None = None
-    min_width: int = 4
-    max_width: int = 60
-    #: cheap width estimate of a raw row's cell (for columns without a fixed width)
-    measure: Callable[[Any], int] | None = None
-    #: sort value of a raw row for this column (None: not sortable)
-    sort_value: Callable[[Any], Any] | None = None
-    #: this column takes the width left over (the last flexible column by default)
-    expand: bool = False
+__all__ = ["FilterError", "ResourceTable", "TableColumn", "compile_filter"]
 
 
 @lru_cache(maxsize=256)
 def _style(spec: str) -> Style:
     return Style.parse(spec) if spec else Style()
-
-
-class FilterError(ValueError):
-    """An invalid filter pattern; the message is fit to show."""
-
-
-def compile_filter(text: str) -> Callable[[str], bool] | None:
-    """A case-insensitive matcher for ``text``: substring, or a regular expression when it has
-    regex syntax. Raises :class:`FilterError` for an invalid regex. Empty text gives ``None``."""
-    if not text:
-        return None
-    lowered = text.lower()
-    if re.escape(text) == text or not any(c in text for c in ".^$*+?{}[]\\|()"):
-        return lambda hay: lowered in hay
-    try:
-        rx = re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise FilterError(f"invalid regular expression: {exc}") from None
-    search = rx.search
-    return lambda hay: search(hay) is not None
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -152,7 +125,7 @@ class ResourceTable(ScrollView, can_focus=True):
         columns: Sequence[TableColumn],
         formatter: Formatter,
         *,
-        search_text: Callable[[str, Any], str] | None = None,
+        search_text: SearchText | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -161,21 +134,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self.columns: list[TableColumn] = list(columns)
         self.formatter = formatter
         self.search_text = search_text or (lambda key, raw: key.lower())
-        self._raw: dict[str, Any] = {}
-        self._version: dict[str, int] = {}
-        self._search: dict[str, str] = {}
+        self.rows = TableRows(self.columns, self.search_text)
         self._cells: dict[str, tuple[int, int, Sequence[Cell]]] = {}
-        self._measured: dict[str, int] = {c.key: cell_len(c.title) + 2 for c in self.columns}
-        self._order: list[str] = []  # every key, in sort order
-        self._sort_values: dict[str, Any] = {}
-        self._order_dirty = False
-        self._view: list[str] = []  # keys shown (filtered), in sort order
-        self._view_dirty = False
-        self._position: dict[str, int] | None = None
-        self._matcher: Callable[[str], bool] | None = None
-        self.filter_text = ""
-        self.sort_key: str | None = None
-        self.sort_reverse = False
         #: bump to re-format every row (relative times); the owner does it on its clock tick
         self.stamp = 0
         self._cursor_key: str | None = None
@@ -189,103 +149,71 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self.rows)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._raw
+        return key in self.rows.raw
 
     @property
     def row_count(self) -> int:
         """Rows shown (after the filter)."""
         self._ensure_view()
-        return len(self._view)
+        return len(self.rows.view)
+
+    @property
+    def filter_text(self) -> str:
+        return self.rows.filter_text
+
+    @property
+    def sort_key(self) -> str | None:
+        return self.rows.sort_key
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self.rows.sort_reverse
+
+    @property
+    def _view(self) -> list[str]:
+        return self.rows.view
 
     def get_raw(self, key: str) -> Any:
-        return self._raw.get(key)
+        return self.rows.raw.get(key)
 
     def keys(self) -> list[str]:
         """Every key, shown or not, in sort order."""
-        self._ensure_order()
-        return list(self._order)
+        self.rows.ensure_order()
+        return list(self.rows.order)
 
     def visible_rows(self) -> list[str]:
         """Keys of the rows shown, in sort order (after the filter)."""
         self._ensure_view()
-        return list(self._view)
+        return list(self.rows.view)
 
     def upsert(self, rows: Iterable[tuple[str, Any]]) -> int:
         """Add rows or replace them in place by key. Returns how many were new."""
-        raw, version, search = self._raw, self._version, self._search
-        search_text = self.search_text
-        measures = [(c.key, c.measure) for c in self.columns if c.width is None and c.measure is not None]
-        measured = self._measured
-        sort_value = self._sort_fn()
-        sort_values = self._sort_values
-        new = 0
-        reorder = False
-        refilter = False
-        widened = False
-        for key, value in rows:
-            old = raw.get(key)
-            if old is None:
-                new += 1
-                self._order.append(key)
-                version[key] = 0
-                if sort_value is not None:
-                    sort_values[key] = sort_value(value)
-            else:
-                version[key] += 1
-                if sort_value is not None:
-                    v = sort_value(value)
-                    if v != sort_values.get(key):
-                        sort_values[key] = v
-                        reorder = True
-            raw[key] = value
-            text = search_text(key, value)
-            if search.get(key) != text:
-                search[key] = text
-                refilter = True
-            for col_key, measure in measures:
-                w = measure(value)
-                if w > measured[col_key]:
-                    measured[col_key] = w
-                    widened = True
-        if new or reorder:
-            self._order_dirty = True
-        if new or reorder or (refilter and self._matcher is not None):
-            self._view_dirty = True
+        new, widened = self.rows.upsert(rows)
         if widened:
             self._widths_for = None
         self._changed()
         return new
 
-    def remove(self, keys: Iterable[str]) -> None:
-        gone = {k for k in keys if k in self._raw}
-        if not gone:
-            return
-        for key in gone:
-            del self._raw[key]
-            self._version.pop(key, None)
-            self._search.pop(key, None)
-            self._cells.pop(key, None)
-            self._sort_values.pop(key, None)
-        self._order = [k for k in self._order if k not in gone]
-        self._view_dirty = True
-        self._changed()
+    def remove_rows(self, keys: Iterable[str]) -> None:
+        gone = self.rows.remove(keys)
+        if gone:
+            for key in gone:
+                self._cells.pop(key, None)
+            self._changed()
 
     def clear(self) -> None:
-        self._raw.clear()
-        self._version.clear()
-        self._search.clear()
+        self.rows.clear()
         self._cells.clear()
-        self._sort_values.clear()
-        self._order = []
-        self._view = []
-        self._position = None
-        self._measured = {c.key: cell_len(c.title) + 2 for c in self.columns}
         self._widths_for = None
-        self._view_dirty = False
         self._changed()
+
+    def clear_measures(self) -> None:
+        """Measure every row again (the owner changed what its cells hold, e.g. compact cells)."""
+        self.rows.measure_all()
+        self._widths_for = None
 
     def relayout(self) -> None:
         """Column widths changed (the owner edited ``columns``): measure again and redraw."""
@@ -305,83 +233,25 @@ class ResourceTable(ScrollView, can_focus=True):
         """Show only rows whose search text matches ``text`` (substring or regex, case-insensitive).
 
         Raises :class:`FilterError` for an invalid regex and keeps the previous filter."""
-        matcher = compile_filter(text)
-        self._matcher = matcher
-        self.filter_text = text
-        self._view_dirty = True
+        self.rows.set_filter(text)
         self._changed()
 
     def sort_by(self, key: str | None, reverse: bool = False) -> None:
-        self.sort_key = key
-        self.sort_reverse = reverse
-        fn = self._sort_fn()
-        self._sort_values = {k: fn(v) for k, v in self._raw.items()} if fn is not None else {}
-        self._order_dirty = True
-        self._view_dirty = True
+        self.rows.sort_by(key, reverse)
         self._changed()
 
-    def _sort_fn(self) -> Callable[[Any], Any] | None:
-        """A raw row -> a plain sort value (numbers or strings; missing values sort last)."""
-        column = next((c for c in self.columns if c.key == self.sort_key), None)
-        if column is None or column.sort_value is None:
-            return None
-        sort_value = column.sort_value
-        missing: Any = None
-        reverse = self.sort_reverse
-
-        def value(raw: Any) -> Any:
-            v = sort_value(raw)
-            if v is None:
-                return missing
-            if hasattr(v, "timestamp"):
-                v = v.timestamp()
-            return v
-
-        # missing values last in either direction: a sentinel decided on first use
-        def keyed(raw: Any) -> Any:
-            v = value(raw)
-            if v is None:
-                return (0, 0) if reverse else (1, 0)
-            return (1, v) if reverse else (0, v)
-
-        return keyed
-
-    def _ensure_order(self) -> None:
-        if not self._order_dirty:
-            return
-        self._order_dirty = False
-        if self._sort_fn() is None:
-            return  # arrival order (the server's sort)
-        values = self._sort_values
-        self._order.sort(key=values.__getitem__, reverse=self.sort_reverse)
-
     def _ensure_view(self) -> None:
-        if not self._view_dirty and not self._order_dirty:
+        if not self.rows.ensure_view():
             return
-        self._ensure_order()
-        self._view_dirty = False
-        matcher = self._matcher
-        if matcher is None:
-            self._view = self._order
-        else:
-            search = self._search
-            self._view = [k for k in self._order if matcher(search[k])]
-        self._position = None
         # keep the cursor on the same row when it is still shown
         key = self._cursor_key
-        view = self._view
+        view = self.rows.view
         if key is not None and not (self.cursor_index < len(view) and view[self.cursor_index] == key):
-            try:
-                self.set_reactive(ResourceTable.cursor_index, view.index(key))
-            except ValueError:
-                pass
-        self.set_reactive(ResourceTable.cursor_index, max(0, min(self.cursor_index, len(self._view) - 1)))
-        self._cursor_key = self._view[self.cursor_index] if self._view else self._cursor_key
-
-    def _index_of(self, key: str) -> int | None:
-        if self._position is None:
-            self._position = {k: i for i, k in enumerate(self._view)}
-        return self._position.get(key)
+            index = self.rows.index_of(key)
+            if index is not None:
+                self.set_reactive(ResourceTable.cursor_index, index)
+        self.set_reactive(ResourceTable.cursor_index, max(0, min(self.cursor_index, len(view) - 1)))
+        self._cursor_key = view[self.cursor_index] if view else self._cursor_key
 
     def _changed(self) -> None:
         self._ensure_view()
@@ -408,15 +278,15 @@ class ResourceTable(ScrollView, can_focus=True):
         """What the visible lines depend on; rows arriving off screen leave it unchanged."""
         start = int(self.scroll_y)
         keys = self._view[start : start + self._page_rows + 1]
-        version = self._version
+        version = self.rows.version
         return (
             tuple((k, version.get(k)) for k in keys),
             self.cursor_index,
             self.sort_key,
             self.sort_reverse,
             self.stamp,
-            tuple(self._widths),
-            self._matcher,
+            tuple(self._column_widths()),  # (a column that widened or was hidden moves the header too)
+            self.rows.matcher,
             len(self._view) <= start + self._page_rows,
         )
 
@@ -432,7 +302,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         self._ensure_view()
         widths = self._column_widths()
-        size = Size(sum(widths) + _SEP * max(0, len(widths) - 1), len(self._view) + 1)
+        shown = [w for w in widths if w]
+        size = Size(sum(shown) + SEP * max(0, len(shown) - 1), len(self._view) + 1)
         old = self.virtual_size
         if size == old:
             return
@@ -465,7 +336,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def move_to(self, key: str) -> bool:
         """Put the cursor on ``key`` (when shown) and scroll it into view."""
         self._ensure_view()
-        idx = self._index_of(key)
+        idx = self.rows.index_of(key)
         if idx is None:
             return False
         self.cursor_index = idx
@@ -549,41 +420,21 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
     def _column_widths(self) -> list[int]:
+        """Each column's width; 0 for a column hidden because the table is too narrow for it."""
         avail = self.scrollable_content_region.width if self.is_mounted else 120
         signature = (avail, len(self.columns))
         if self._widths_for == signature and self._widths:
             return self._widths
-        widths = []
-        for c in self.columns:
-            if c.width is not None:
-                widths.append(max(c.width, cell_len(c.title) + 2))
-            else:
-                widths.append(max(c.min_width, min(c.max_width, self._measured.get(c.key, c.min_width))))
-        total = sum(widths) + _SEP * (len(widths) - 1)
-        expand = [i for i, c in enumerate(self.columns) if c.expand] or [len(self.columns) - 1]
-        if total < avail:
-            widths[expand[-1]] += avail - total
-        else:
-            # shrink flexible columns (last first) down to their minimum before scrolling sideways
-            excess = total - avail
-            for i in reversed(range(len(self.columns))):
-                c = self.columns[i]
-                if c.width is not None or excess <= 0:
-                    continue
-                give = min(excess, widths[i] - max(c.min_width, cell_len(c.title) + 2))
-                if give > 0:
-                    widths[i] -= give
-                    excess -= give
-        self._widths = widths
+        self._widths = widths = fit_columns(self.columns, self.rows.measured, avail)
         self._widths_for = signature
         return widths
 
     def _row_cells(self, key: str) -> Sequence[Cell]:
-        version = self._version.get(key, 0)
+        version = self.rows.version.get(key, 0)
         cached = self._cells.get(key)
         if cached is not None and cached[0] == version and cached[1] == self.stamp:
             return cached[2]
-        cells = self.formatter(key, self._raw[key])
+        cells = self.formatter(key, self.rows.raw[key])
         self._cells[key] = (version, self.stamp, cells)
         return cells
 
@@ -591,9 +442,11 @@ class ResourceTable(ScrollView, can_focus=True):
         self, cells: Sequence[Cell], widths: list[int], base: Style, override: Style | None
     ) -> list[Segment]:
         segments: list[Segment] = []
-        sep = Segment(" " * _SEP, base)
-        last = len(widths) - 1
+        sep = Segment(" " * SEP, base)
+        last = max((i for i, w in enumerate(widths) if w), default=-1)
         for i, width in enumerate(widths):
+            if not width:
+                continue  # hidden: the table is too narrow for it
             text, spec = cells[i] if i < len(cells) else ("", "")
             if cell_len(text) > width:
                 text = set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
@@ -627,9 +480,9 @@ class ResourceTable(ScrollView, can_focus=True):
             segs = self._segments(cells, widths, base + header, None)
             if self.sort_key is not None:
                 idx = next((i for i, c in enumerate(self.columns) if c.key == self.sort_key), None)
-                if idx is not None:
-                    seg = segs[idx * 2]
-                    segs[idx * 2] = Segment(seg.text, base + sorted_style)
+                if idx is not None and widths[idx]:
+                    at = 2 * sum(1 for w in widths[:idx] if w)  # (hidden columns have no segments)
+                    segs[at] = Segment(segs[at].text, base + sorted_style)
             strip = Strip(segs)
             return strip.crop_extend(scroll_x, scroll_x + width, base + header)
         index = scroll_y + y - 1
@@ -639,7 +492,7 @@ class ResourceTable(ScrollView, can_focus=True):
         cursor = index == self.cursor_index
         cache_key = (
             key,
-            self._version.get(key),
+            self.rows.version.get(key),
             self.stamp,
             cursor,
             cursor and self.has_focus,

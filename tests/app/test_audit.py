@@ -263,7 +263,7 @@ async def test_server_side_insights_shows_the_same_table(sandbox):
         ),
     )
     app = AuditApp(target=sandbox.target())
-    app.options["trail_log_group"] = group
+    app.settings.trail_log_group = group
     async with app.run_test(size=(180, 50)) as pilot:
         pane = app.query_one(AuditPane)
         await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
@@ -282,7 +282,7 @@ async def test_server_side_insights_shows_the_same_table(sandbox):
 
 async def test_an_aws_error_is_shown_in_the_pane_with_code_and_request_id(sandbox):
     app = AuditApp(target=sandbox.target())
-    app.options["trail_log_group"] = "/no/such/trail-group"
+    app.settings.trail_log_group = "/no/such/trail-group"
     async with app.run_test(size=(180, 50)) as pilot:
         pane = app.query_one(AuditPane)
         await until(pilot, lambda: pane.last_error is not None and not pane.scanning, what="the error")

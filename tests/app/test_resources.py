@@ -9,7 +9,8 @@ from support import create_training_job, screen_text, toasts, uid, until
 from smtui.app import SmtuiApp
 from smtui.config import Settings
 from smtui.sandbox import fidelity_sagemaker as fsm
-from smtui.screens.main import MainScreen, ServerFilterScreen
+from smtui.screens.main import MainScreen
+from smtui.screens.server_filter import ServerFilterScreen
 
 
 async def test_switch_panes_with_keys_and_the_command_line(sandbox):
@@ -32,12 +33,12 @@ async def test_switch_panes_with_keys_and_the_command_line(sandbox):
 
         # ":" with completion: "tran" + tab completes to "transform"
         await pilot.press("colon", *"tran")
-        line = main.query_one("#command")
+        line = main.query_one("#command-input")
         await until(pilot, lambda: line._suggestion, what="a suggestion")
         await pilot.press("tab")
         assert line.value == "transform"
         await pilot.press("enter")
-        assert main.current == "transform" and not line.display
+        assert main.current == "transform" and not main.query_one("#command").display
         await until(pilot, lambda: "batch-score-churn" in main.pane("transform").table)
 
         await pilot.press("colon", *"ep", "enter")
@@ -72,7 +73,12 @@ async def test_filter_as_you_type_substring_regex_invalid_and_escape(sandbox):
             await pilot.press("backspace")
         assert table.row_count == total
 
-        await pilot.press(*"^(train|train-2) ")
+        # a regex is matched cell by cell, so anchors mean the start and end of the name
+        await pilot.press(*"^(train|xgb).*[0-9]$")
+        assert set(table.visible_rows()) == {"train-2", "xgb-churn-tuning-003"}
+        for _ in "^(train|xgb).*[0-9]$":
+            await pilot.press("backspace")
+        await pilot.press(*"^(train|train-2)$")
         assert set(table.visible_rows()) == {"train", "train-2"}
         await pilot.press("(")  # now an invalid regex: say so, keep the previous filter
         assert "invalid regular expression" in pane.query_one(".pane-status").plain
@@ -351,7 +357,7 @@ async def test_resource_table_widget_renders_only_visible_rows_and_updates_in_pl
         assert table.cursor_key == "row-09997" and table.visible_rows()[0] == "row-09997"
         table.set_filter("row-0999")
         assert table.row_count == 10 and table.cursor_key == "row-09997"
-        table.remove(["row-09997"])
+        table.remove_rows(["row-09997"])
         assert "row-09997" not in table and table.row_count == 9
         table.set_filter("")
         assert len(table) == table.row_count == 9_999
@@ -422,3 +428,23 @@ async def test_copy_arn_from_a_row_copies_and_says_so_without_ending_the_session
         await until(pilot, lambda: "Copied" in screen_text(app), what="copy toast drawn")
         assert any(app.clipboard in t for t in toasts(app))
         assert app.is_running and app.return_code is None
+
+
+async def test_a_filter_on_the_instances_column_finds_rows_it_hid_before_they_were_described(own_sandbox):
+    # The filter is set before any row is described (":tj p4d" at start-up, or a region switch with a
+    # filter on): the instance types come only from DescribeTrainingJob, which smtui makes for the rows on
+    # screen. With every row hidden by the filter none was on screen, and the pane stayed at "0 of 3".
+    sb = own_sandbox()
+    big, small = uid("big"), uid("small")
+    create_training_job(sb, big, "ml.p4d.24xlarge", 2)
+    for i in range(2):
+        create_training_job(sb, f"{small}-{i}")
+    app = SmtuiApp(target=sb.target())
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        await until(pilot, lambda: main.query("#command"), what="the command line")
+        await pilot.press("colon", *"tj p4d", "enter")
+        pane = main.pane("training")
+        await until(pilot, lambda: len(pane.table) == 3, what="listed")
+        await until(pilot, lambda: pane.table.visible_rows() == [big], what="the p4d job found by the filter")
+        assert pane.table.filter_text == "p4d"

@@ -1,4 +1,6 @@
-"""SVG snapshots of the main screen and a detail screen.
+"""SVG snapshots of the resource panes, detail screens, an empty pane and help, at 80x24 (a laptop's SSH
+window) and 160x45. (The log view's and the audit pane's are in test_snapshots_logs.py and
+test_snapshots_audit.py; the AccessDenied pane's in test_snapshots_denied.py.)
 
 Deterministic: fixed terminal size, resources created here with fixed times, metrics at fixed
 timestamps, "now" frozen (``smtui.aws.listing.utcnow``), and the sub-title (which holds the sandbox's
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import create_training_job, until
+from support import IMAGE, ROLE, create_training_job, until
 
 from smtui.app import SmtuiApp
 from smtui.aws import listing
@@ -144,6 +146,109 @@ def test_main_screen_snapshot(sandbox, frozen, snap_compare):
     assert snap_compare(app, terminal_size=(130, 20), run_before=lambda pilot: _training_pane(app, pilot))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+def test_training_pane_snapshot(sandbox, frozen, snap_compare, size):
+    """At 80 columns the name is whole, the status compact, instances short (p4d.24xl x2), reason dropped."""
+    app = SmtuiApp(target=sandbox.target())
+    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _training_pane(app, pilot))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+def test_empty_pane_snapshot(sandbox, frozen, snap_compare, size):
+    app = SmtuiApp(target=sandbox.target())
+
+    async def run_before(pilot) -> None:
+        await app.get_aws()
+        app.sub_title = "us-east-1"
+        main = app.screen
+        pane = main.pane("processing")
+        pane.server_filter = ServerFilter(name_contains="no-such-job")
+        main.action_show_pane("processing")
+        pane.reload()
+        await until(pilot, lambda: pane.loaded and not pane.busy, what="the empty listing")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+def test_help_snapshot(sandbox, frozen, snap_compare, size):
+    app = SmtuiApp(target=sandbox.target())
+
+    async def run_before(pilot) -> None:
+        await _training_pane(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _seed_endpoint(sandbox) -> str:
+    name = f"{PREFIX}-churn-ep"
+    if name in fsm.backend().endpoints:
+        return name
+    sm = sandbox.boto3_client("sagemaker")
+    for variant in ("variant-a", "variant-b"):
+        sm.create_model(
+            ModelName=f"{name}-{variant}", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE}
+        )
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {
+                "VariantName": variant,
+                "ModelName": f"{name}-{variant}",
+                "InstanceType": "ml.c5.xlarge",
+                "InitialInstanceCount": count,
+                "InitialVariantWeight": weight,
+            }
+            for variant, count, weight in (("variant-a", 2, 0.9), ("variant-b", 1, 0.1))
+        ],
+    )
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+    fsm.set_status(
+        "endpoint",
+        name,
+        "InService",
+        CreationTime=T0 - dt.timedelta(days=3),
+        LastModifiedTime=T0 - dt.timedelta(days=1),
+    )
+    cw = sandbox.boto3_client("cloudwatch")
+    data = []
+    for minute in range(0, 180, 5):
+        t = NOW - dt.timedelta(minutes=180 - minute)
+        for variant, share in (("variant-a", 9), ("variant-b", 1)):
+            dims = [{"Name": "EndpointName", "Value": name}, {"Name": "VariantName", "Value": variant}]
+            data.append({"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t,
+                         "Value": float(share * (40 + minute % 17)), "Unit": "None"})  # fmt: skip
+            data.append({"MetricName": "ModelLatency", "Dimensions": dims, "Timestamp": t,
+                         "Value": float(18_000 + (minute * 97) % 9_000), "Unit": "Microseconds"})  # fmt: skip
+    for i in range(0, len(data), 500):
+        cw.put_metric_data(Namespace="AWS/SageMaker", MetricData=data[i : i + 500])
+    return name
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+def test_endpoint_detail_snapshot(sandbox, frozen, snap_compare, size):
+    name = _seed_endpoint(sandbox)
+    app = SmtuiApp(target=sandbox.target())
+
+    async def run_before(pilot) -> None:
+        await app.get_aws()
+        app.sub_title = "us-east-1"
+        main = app.screen
+        pane = main.pane("endpoint")
+        await until(pilot, lambda: name in pane.table, what="the endpoint listed")
+        pane.open_detail(name)
+        detail = app.screen
+        await until(
+            pilot, lambda: getattr(detail, "last_refreshed", None) is not None and not detail.refreshing
+        )
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
 def test_detail_screen_snapshot(sandbox, frozen, snap_compare):
     app = SmtuiApp(target=sandbox.target())
 
@@ -159,3 +264,20 @@ def test_detail_screen_snapshot(sandbox, frozen, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(130, 48), run_before=run_before)
+
+
+def test_endpoint_pane_snapshot_80x24(sandbox, frozen, snap_compare):
+    name = _seed_endpoint(sandbox)
+    app = SmtuiApp(target=sandbox.target())
+
+    async def run_before(pilot) -> None:
+        await app.get_aws()
+        app.sub_title = "us-east-1"
+        pane = app.screen.pane("endpoint")
+        pane.server_filter = ServerFilter(name_contains=PREFIX)
+        pane.reload()
+        await until(pilot, lambda: name in pane.table and not pane.busy, what="the endpoint listed")
+        await until(pilot, lambda: pane.table.get_raw(name)["variants"], what="variants described")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

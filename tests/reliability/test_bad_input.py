@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from support import TRAINING_GROUP, make_job, now_ms, put_lines, screen_text, uid, until
 
 from smtui.app import SmtuiApp
@@ -29,11 +30,11 @@ async def test_invalid_regex_in_the_pane_filter_says_so_and_keeps_the_rows(sandb
         await until(pilot, lambda: 0 < pane.table.row_count < len(pane.table), what="filtered")
         shown = pane.table.row_count
         await pilot.press("[", "(")  # "churn[(": not a regular expression
-        await until(pilot, lambda: pane._filter_error, what="the filter error")
+        await until(pilot, lambda: pane.filter_error, what="the filter error")
         assert pane.table.row_count == shown  # the last good filter still applies
-        assert pane._filter_error in screen_text(app)
+        assert pane.filter_error in screen_text(app)
         await pilot.press("backspace", "backspace")
-        await until(pilot, lambda: not pane._filter_error, what="the error cleared")
+        await until(pilot, lambda: not pane.filter_error, what="the error cleared")
 
 
 async def test_unknown_command_and_nonsense_audit_window(sandbox):
@@ -42,9 +43,13 @@ async def test_unknown_command_and_nonsense_audit_window(sandbox):
         main = app.screen
         await pilot.press("2")
         await pilot.press("colon", *"frobnicate", "enter")
-        await until(pilot, lambda: "frobnicate" in _notices(app), what="a message naming the command")
-        assert main.current == "training"
-        await pilot.press("escape")
+        # said in the line itself, which stays open and empty: the next word is not "frobnicate:ep"
+        await until(pilot, lambda: "command 'frobnicate': try" in screen_text(app), what="the refusal")
+        line = main.query_one("#command-input")
+        assert main.current == "training" and line.value == "" and line.has_focus
+        await pilot.press(*"ep", "enter")
+        assert main.current == "endpoint" and not main.query_one("#command").display
+        await pilot.press("2")
         await pilot.press("5")
         audit = main.query_one("#audit")
         await until(
@@ -136,3 +141,12 @@ async def test_a_rejected_filter_pattern_keeps_the_lines_and_the_previous_patter
         await pilot.press("p", *'{ $.level = "error"', "enter")
         await until(pilot, lambda: not screen.busy and screen.error, what="the service's message")
         assert len(screen.view.lines) == 5 and screen.pattern is None
+
+
+@pytest.mark.parametrize("command", [["logs", "training", "some-job"], ["trail", "--since", "1h"]])
+def test_headless_against_an_unreachable_endpoint_says_what_was_tried(command):
+    r = _smtui(*command, "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "EndpointConnectionError" in r.stderr and "http://127.0.0.1:9" in r.stderr
+    assert "Tried 3 times" in r.stderr and "--endpoint-url" in r.stderr
+    assert "keep retrying" not in r.stderr  # nothing retries after a headless command has exited

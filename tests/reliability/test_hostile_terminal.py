@@ -231,7 +231,7 @@ def test_no_hostile_sequence_reaches_the_terminal(hostile_account):
             term.wait(shown("L", tag), m)
         m = term.mark()
         term.press("\x1b")
-        term.wait(b"JSON / structured", m)  # the detail screen's footer
+        term.wait(b"Copy ARN", m)  # the detail screen's footer (the main screen's shows no c)
         m = term.mark()
         term.press("\x1b")  # (an ESC followed at once by a key would read as alt+key: wait in between)
         term.wait(b"Transform jobs", m)  # the main screen's tabs

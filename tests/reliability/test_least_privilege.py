@@ -21,6 +21,7 @@ from support import screen_text, uid, until
 from smtui.app import SmtuiApp
 from smtui.aws.resources import BY_KEY
 from smtui.aws.session import AwsSession, is_read_only
+from smtui.config import Settings
 from smtui.headless import logs as headless_logs
 from smtui.headless import trail as headless_trail
 from smtui.screens.audit import ResourceTrailScreen
@@ -157,7 +158,7 @@ async def headless_session(target: Any, acct: Account) -> None:
         assert code == 0 and "epoch 19 host 2" in out.getvalue()
         out, err = io.StringIO(), io.StringIO()
         code = await headless_trail.run(
-            _args(headless_trail, "--since", "1h", "--json"), aws, None, out=out, err=err
+            _args(headless_trail, "--since", "1h", "--json"), aws, Settings(), out=out, err=err
         )
         assert code == 0, err.getvalue()
         assert any(

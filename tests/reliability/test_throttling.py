@@ -84,7 +84,7 @@ async def test_a_full_session_under_throttling_stays_within_quota_and_loses_noth
     async with app.run_test(size=(150, 40)) as pilot:
         main = app.screen
         aws = await app.get_aws()
-        aws.notices.append(notices.append)
+        app.aws_notice.subscribe(app, notices.append)  # every notice the session sends, as panes get them
         limiter = aws.limiter
         await pilot.press("2")
         training = main.pane("training")

@@ -166,9 +166,10 @@ class ResourceLogs:
 
     async def describe(self) -> dict[str, Any]:
         """The resource's Describe response (raises AwsError, ``is_not_found`` when it does not exist)."""
-        return await self.aws.call(
+        answer: dict[str, Any] = await self.aws.call(
             "sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.name}
         )
+        return answer
 
     async def streams(self) -> list[StreamInfo]:
         """Every stream of the resource (DescribeLogStreams by prefix, 50 a page, all pages).

@@ -15,15 +15,32 @@ import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from smtui.aws.errors import AwsError
 from smtui.aws.logs.events import LogEvent, StreamInfo, _ts
 
-if TYPE_CHECKING:  # pragma: no cover
-    from smtui.aws.logs.resource import ResourceLogs
-
 Notice = Callable[[str], None]
+
+
+class ResourceLogs(Protocol):
+    """What a source needs of a resource's logs (:class:`smtui.aws.logs.resource.ResourceLogs` is one)."""
+
+    aws: Any
+    group: str
+    prefix: str
+    pattern: str | None
+    notice: Notice
+
+    def owns(self, stream: str) -> bool: ...
+
+    def label(self, stream: str) -> str: ...
+
+    def filter_pages(
+        self, *, start_ms: int | None = None, end_ms: int | None = None, sort: bool = True
+    ) -> AsyncIterator[list[LogEvent]]: ...
+
+    async def streams(self) -> list[StreamInfo]: ...
 
 #: How often PollingSource asks for new events when nothing is pending (seconds).
 POLL_INTERVAL = 1.0
@@ -96,7 +113,7 @@ class LogSource(Protocol):
 
 
 def _backoff(attempt: int, cap: float = 30.0) -> float:
-    return min(cap, 1.0 * 2 ** min(attempt, 6)) * (0.75 + random.random() / 2)
+    return float(min(cap, 2.0 ** min(attempt, 6))) * (0.75 + random.random() / 2)
 
 
 def _retryable(err: AwsError) -> bool:
