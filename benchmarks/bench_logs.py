@@ -487,7 +487,7 @@ def main() -> int:
                 for name in (small, job)
             }
             print(
-                f"\nheadless smtui logs, peak resident memory (ru_maxrss, median of {max(1, args.runs // 2)}):"
+                f"\nheadless smtui logs, peak resident memory (VmHWM, median of {max(1, args.runs // 2)}):"
             )
             for name, n in ((small, 4 * max(1, args.per_stream // 10)), (job, total)):
                 print(f"  {n:>9,} events   {statistics.median(peaks[name]):6.1f} MB")

@@ -377,3 +377,26 @@ async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(s
         await pilot.press("g")
         await wait_for(lambda: len(screen.view.lines) == 4000 and screen.older_exhausted, 20)
         assert [ln.ts for ln in screen.view.lines] == [base + n for n in range(1, 4001)]
+
+
+async def test_save_writes_every_line_whole_with_or_without_timestamps_and_labels(tmp_path, monkeypatch):
+    from smtui.widgets import log_store
+
+    monkeypatch.setattr(log_store, "CHUNK", 50)  # several chunks
+    app = ViewApp()
+    async with app.run_test(size=(100, 10)):
+        view = app.query_one(LogView)
+        view.add_events([ev(1000 * i, f"line {i} " + "x" * (i % 7), f"algo-{i % 2 + 1}") for i in range(230)])
+        view.add_events([ev(500, "late one")])  # merged into the first chunk
+        expected = [ln.text for ln in view.lines]
+        view.set_timestamps("off")
+        view.set_show_labels(False)
+        assert view.save(str(tmp_path / "plain.log")) == 231
+        assert (tmp_path / "plain.log").read_text().splitlines() == expected
+        view.set_timestamps("utc")
+        view.set_show_labels(True)
+        view.set_sources({"algo-2"})
+        assert view.save(str(tmp_path / "full.log")) == 115
+        rows = (tmp_path / "full.log").read_text().splitlines()
+        assert rows[0] == "1970-01-01 00:00:01.000 algo-2 line 1 x"
+        assert all(" algo-2 " in r for r in rows)
