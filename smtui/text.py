@@ -8,7 +8,9 @@ What is removed:
 - every ESC sequence: CSI (cursor movement, screen clears, ...), OSC (title, clipboard, hyperlinks),
   DCS/SOS/PM/APC strings, two-byte escapes, and a lone ESC;
 - their 8-bit forms (C1 0x80-0x9F, including 0x9B CSI and 0x9D OSC with their parameters);
-- C0 controls except tab (and newline where the caller keeps lines), and DEL;
+- C0 controls except tab (and newline where the caller keeps lines), and DEL; in one-line text (the
+  default) a tab and the Unicode line and paragraph separators (U+2028, U+2029) become spaces, so a cell
+  stays one cell (a tab would split a line of TSV); with ``newlines=True`` the separators become newlines;
 - Unicode bidi overrides and isolates, which can make text read differently from what it is;
 - lone surrogates (undecodable bytes) become U+FFFD, since a terminal cannot be sent them at all.
 SGR colour sequences (``ESC [ ... m``) are removed by :func:`clean` and turned into styles by
@@ -47,6 +49,10 @@ _CONTROLS_NO_NL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 # cannot be written to a UTF-8 terminal at all: they become U+FFFD, the replacement character.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
+# One-line text: newline, tab and the Unicode line/paragraph separators become spaces.
+_ONE_LINE = str.maketrans({"\n": " ", "\t": " ", "\u2028": " ", "\u2029": " "})
+_SEPARATORS_TO_NL = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
 #: Lines longer than this are shown cut, with a marker; saved files keep them whole.
 DISPLAY_LIMIT = 4096
 
@@ -82,8 +88,10 @@ def clean(s: object, *, newlines: bool = False) -> str:
     s = collapse_cr(s)
     s = _ESCAPES.sub("", s)
     if newlines:
+        if "\u2028" in s or "\u2029" in s:
+            s = s.translate(_SEPARATORS_TO_NL)
         return _CONTROLS.sub("", s)
-    s = s.replace("\n", " ")
+    s = s.translate(_ONE_LINE)
     return _CONTROLS_NO_NL.sub("", s)
 
 

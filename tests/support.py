@@ -74,6 +74,30 @@ def screen_text(app: Any) -> str:
     return html.unescape(str(app.export_screenshot())).replace("\xa0", " ")
 
 
+def _plain_screen(app: Any) -> str:
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False
+    )
+    console.print(app.screen._compositor.render_update(full=True))  # the top screen only
+    return console.export_text(styles=False)
+
+
+async def screen_lines(pilot: Any) -> str:
+    """The top screen as plain text, line by line as a user reads it, once it has been drawn."""
+    for _ in range(100):
+        await pilot.pause()
+        try:
+            return _plain_screen(pilot.app)
+        except TypeError:  # lines not rendered yet (a screen just pushed)
+            continue
+    raise AssertionError("the screen was never drawn")
+
+
 def toasts(app: Any) -> list[str]:
     """The messages of the notifications on screen (the app must run with ``notifications=True``)."""
     return [str(toast.render()) for toast in app.screen.query("Toast")]

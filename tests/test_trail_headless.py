@@ -7,7 +7,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
-from smtui.aws import trail
+from smtui.aws.trail.parse import parse_time
 from smtui.config import Settings
 from smtui.headless import trail as headless
 
@@ -28,7 +28,7 @@ def expected(sandbox, days, pred):
     start = datetime.now(UTC) - timedelta(days=days)
     ids = []
     for rec in list(sandbox.recorder.events):
-        t = trail._parse_time(rec.get("eventTime"))
+        t = parse_time(rec.get("eventTime"))
         if rec.get("eventSource") == "sagemaker.amazonaws.com" and t and t >= start and pred(rec):
             ids.append(rec["eventID"])
     return sorted(ids)

@@ -15,6 +15,7 @@ import pytest
 from aiobotocore.stub import AioStubber
 
 from smtui.aws import trail
+from smtui.aws.errors import AwsError
 from smtui.aws.session import AwsSession
 from smtui.aws.target import AwsTarget
 
@@ -55,7 +56,7 @@ async def stubbed():
 
 async def test_lake_start_poll_finish_and_pages(stubbed):
     aws, stub = stubbed
-    sql = trail.lake_sql(EDS, T0 - timedelta(days=30), T0, source_identity="alice")
+    sql = trail.lake_sql(EDS, trail.ServerFilter(T0 - timedelta(days=30), T0, source_identity="alice"))
     stub.add_response("start_query", {"QueryId": QID1}, {"QueryStatement": sql})
     stub.add_response("get_query_results", {"QueryStatus": "QUEUED"}, {"QueryId": QID1})
     stub.add_response(
@@ -130,7 +131,7 @@ async def test_lake_start_errors_carry_code_and_request_id(stubbed):
         http_status_code=400,
         response_meta={"RequestId": "req-lake-1"},
     )
-    with pytest.raises(trail.AwsError) as info:
+    with pytest.raises(AwsError) as info:
         await trail.lake_events(aws, EDS, T0 - timedelta(days=1), T0, source_identity="alice")
     assert info.value.code == "EventDataStoreNotFoundException" and info.value.request_id == "req-lake-1"
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smtui.aws import trail
+from smtui.aws.timegrammar import parse_span, parse_when
 from smtui.aws.trail import (
     NO_IDENTITY,
     EventFilter,
@@ -19,8 +20,6 @@ from smtui.aws.trail import (
     TrailQuery,
     parse_event,
     parse_record,
-    parse_span,
-    parse_when,
     pretty_json,
     summarize,
 )
@@ -128,7 +127,9 @@ def test_assume_role_record_carries_source_identity_in_request_parameters():
     ev = parse_event(item(rec))
     assert ev.source_identity == "bob"
     assert ev.identity_origin == "assumerole"
-    assert ev.principal_label == "AWSService sagemaker.amazonaws.com"
+    # the session the call created goes with the principal; the resource is the role
+    assert ev.principal_label == "AWSService sagemaker.amazonaws.com → bob"
+    assert ev.resource == ROLE_ARN and ev.display_resource == "role/SageMakerExecutionRole"
     assert ("sourceIdentity", "bob  (from assumerole)") in ev.key_fields()
 
 
@@ -366,23 +367,23 @@ def test_progress_line():
 def test_lake_sql_and_insights_query_are_safe():
     sql = trail.lake_sql(
         "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/EXAMPLE-eds-1",
-        T0 - timedelta(days=1),
-        T0,
-        source_identity="alice@example.com",
+        trail.ServerFilter(T0 - timedelta(days=1), T0, source_identity="alice@example.com"),
     )
     assert "FROM EXAMPLE-eds-1 WHERE" in sql
     assert "userIdentity.sessionContext.sourceIdentity = 'alice@example.com'" in sql
     assert "eventSource = 'sagemaker.amazonaws.com'" in sql and "ORDER BY eventTime DESC" in sql
-    assert "IS NULL" in trail.lake_sql("eds", T0, T0, source_identity=NO_IDENTITY)
+    assert "IS NULL" in trail.lake_sql("eds", trail.ServerFilter(T0, T0, source_identity=NO_IDENTITY))
     with pytest.raises(ValueError):
-        trail.lake_sql("eds", T0, T0, source_identity="x' OR '1'='1")
+        trail.lake_sql("eds", trail.ServerFilter(T0, T0, source_identity="x' OR '1'='1"))
     with pytest.raises(ValueError):
-        trail.lake_sql("eds; DROP", T0, T0)
-    q = trail.insights_query(source_identity="alice")
+        trail.lake_sql("eds; DROP", trail.ServerFilter(T0, T0))
+    with pytest.raises(ValueError):
+        trail.ServerFilter(T0, T0, event_name="X' OR 1=1")
+    q = trail.insights_query(trail.ServerFilter(T0, T0, source_identity="alice"))
     assert 'filter userIdentity.sessionContext.sourceIdentity = "alice"' in q
     assert q.endswith("sort @timestamp desc | limit 10000")
     with pytest.raises(ValueError):
-        trail.insights_query(source_identity='a" or 1=1')
+        trail.insights_query(trail.ServerFilter(T0, T0, source_identity='a" or 1=1'))
 
 
 def test_lake_rows_become_rows():

@@ -22,6 +22,7 @@ from smtui.aws.errors import AwsError
 from smtui.aws.ratelimit import RateLimiter
 from smtui.aws.session import AwsSession
 from smtui.aws.trail import NO_IDENTITY, TrailQuery
+from smtui.aws.trail.parse import parse_time
 from smtui.sandbox.middleware import max_per_second
 
 SAGEMAKER = "sagemaker.amazonaws.com"
@@ -57,7 +58,7 @@ def truth(sb, *, source=SAGEMAKER, start=None, end=None):
     for rec in list(sb.recorder.events):
         if source and rec.get("eventSource") != source:
             continue
-        t = trail._parse_time(rec.get("eventTime"))
+        t = parse_time(rec.get("eventTime"))
         if start and (t is None or t < start or t > end):
             continue
         out.append(rec)
@@ -384,7 +385,7 @@ async def test_insights_flow_start_poll_complete(own, own_aws):
         logGroupName=group,
         logStreamName="123456789012_CloudTrail_us-west-2",
         logEvents=[
-            {"timestamp": int(trail._parse_time(r["eventTime"]).timestamp() * 1000), "message": json.dumps(r)}
+            {"timestamp": int(parse_time(r["eventTime"]).timestamp() * 1000), "message": json.dumps(r)}
             for r in recs
         ],
     )

@@ -83,8 +83,9 @@ async def domain_identities(aws: AwsSession, *, concurrency: int = 4) -> list[Do
     return domains
 
 
-def summary_line(domains: list[DomainIdentity]) -> str:
-    """``sourceIdentity: on in 1 of 2 domains (off: d-legacy0beta)``."""
+def summary_line(domains: list[DomainIdentity], *, short: bool = False) -> str:
+    """``sourceIdentity on in 1 of 2 domains · OFF in legacy-beta: their users appear only as the execution
+    role``; ``short`` leaves out the explanation (the Audit pane's one-line header; ``d`` has the rest)."""
     if not domains:
         return "sourceIdentity: no SageMaker domains in this region"
     on = [d for d in domains if d.on]
@@ -95,7 +96,7 @@ def summary_line(domains: list[DomainIdentity]) -> str:
         parts.append(
             "OFF in "
             + ", ".join(d.name or d.domain_id for d in off)
-            + ": their users appear only as the execution role"
+            + ("" if short else ": their users appear only as the execution role")
         )
     if unknown:
         parts.append("unknown for " + ", ".join(d.name or d.domain_id for d in unknown))

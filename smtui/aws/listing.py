@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from smtui.aws import timegrammar
 from smtui.aws.resources import ResourceKind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,31 +32,14 @@ def utcnow() -> dt.datetime:
 
 # ---------------------------------------------------------------------------------------------- filters
 
-_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
-_WINDOW_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 #: NameContains accepts ``[a-zA-Z0-9-]`` up to 63 characters (ListTrainingJobs and friends)
 _NAME_CONTAINS = re.compile(r"^[a-zA-Z0-9-]{1,63}$")
 
 
 def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime | None:
-    """``"2h"``, ``"3d"``, ``"30m"``, ``"1w"`` (ago) or an ISO 8601 date/time -> an aware datetime.
-
-    Empty text gives ``None``. Raises ``ValueError`` with a message fit to show.
-    """
-    text = (text or "").strip()
-    if not text:
-        return None
-    now = now or utcnow()
-    m = _WINDOW.match(text)
-    if m:
-        return now - dt.timedelta(seconds=float(m.group(1)) * _WINDOW_UNITS[m.group(2).lower()])
-    try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is neither a window like 2h, 3d, 30m nor an ISO date like 2026-11-27"
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    """``"2h"``, ``"3d"``, ``"30m"``, ``"1w"`` (ago) or an ISO 8601 date/time -> an aware datetime, in the
+    one time grammar (:mod:`smtui.aws.timegrammar`). Empty text gives ``None``. Raises ``ValueError``."""
+    return timegrammar.parse_since(text, now=now or utcnow())
 
 
 @dataclass(frozen=True)

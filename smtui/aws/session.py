@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from smtui import __version__
 from smtui.aws.errors import THROTTLING_CODES, AwsError, from_exception
 from smtui.aws.ratelimit import RateLimiter
 from smtui.aws.target import AwsTarget
@@ -140,7 +141,7 @@ class AwsSession:
                 connect_timeout=self.connect_timeout,
                 read_timeout=self.read_timeout,
                 max_pool_connections=32,
-                user_agent_extra="smtui",
+                user_agent_extra=f"smtui/{__version__}",
                 # without this, StartLiveTail against a custom endpoint goes to stream-127.0.0.1
                 inject_host_prefix=not self.target.endpoint_url,
             )

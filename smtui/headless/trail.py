@@ -5,10 +5,13 @@
     smtui trail --resource xgb-churn-1 --since 30d
     smtui trail --summary
     smtui --trail-log-group aws-cloudtrail-logs trail --source-identity alice --since 90d
+    smtui trail --since 7d --output md > audit.md
 
 Events are printed newest first, one per line (one JSON object per line with ``--json``), as they
-arrive. Progress goes to stderr when it is a terminal. Exit status: 0, 1 on an AWS error, 2 on bad
-arguments.
+arrive; ``--output json|csv|tsv|md`` prints them (or the summary) once the scan is done, with the window and
+filters at the top. smtui's own calls (user agent ``smtui/<version>``) are left out unless ``--show-own``;
+how many were left out goes to stderr. Progress goes to stderr when it is a terminal. Exit status: 0, 1 on an
+AWS error, 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -19,8 +22,13 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from smtui.aws import trail
-from smtui.aws.trail import NO_IDENTITY, EventFilter, IdentityIndex, TrailEvent, TrailQuery
+from smtui.aws import timegrammar
+from smtui.aws.trail import lookup, server
+from smtui.aws.trail.events import NO_IDENTITY, RETENTION, SAGEMAKER_SOURCE, TrailEvent
+from smtui.aws.trail.export import FORMATS, ExportHeader, export_events, export_summary
+from smtui.aws.trail.filters import EventFilter, IdentityIndex
+from smtui.aws.trail.lookup import TrailQuery
+from smtui.aws.trail.queries import check_identity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", default="now", metavar="WHEN", help="end of the window (default now)")
     parser.add_argument(
         "--event-source",
-        default=trail.SAGEMAKER_SOURCE,
+        default=SAGEMAKER_SOURCE,
         metavar="SOURCE",
         help="event source (default sagemaker.amazonaws.com; 'all' for every source)",
     )
@@ -66,12 +74,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--summary", action="store_true", help="print the per-sourceIdentity summary instead of the events"
     )
     parser.add_argument("--limit", type=int, metavar="N", help="stop after scanning N events")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line, as events arrive")
+    parser.add_argument(
+        "--output",
+        choices=FORMATS,
+        metavar="FORMAT",
+        help="print the events (or --summary) as json, csv, tsv or md once the scan is done, "
+        "with the window and filters at the top",
+    )
+    parser.add_argument(
+        "--show-own",
+        action="store_true",
+        help="include smtui's own calls (user agent smtui/<version>); left out by default",
+    )
 
 
 def format_line(ev: TrailEvent) -> str:
     """A tab-separated line: time, event, sourceIdentity, principal, resource, source IP, error, r/w, note."""
-    rw = "?" if ev.read_only is None else ("read" if ev.read_only else "write")
+    rw = ev.rw_label
     fields = [
         ev.time.isoformat() if ev.time else "?",
         ev.name,
@@ -82,8 +102,9 @@ def format_line(ev: TrailEvent) -> str:
         ev.error_code or "-",
         rw,
     ]
-    if ev.problem:
-        fields.append(f"[{ev.problem}]")
+    note = "; ".join(x for x in (ev.insight, ev.problem) if x)
+    if note:
+        fields.append(f"[{note}]")
     return "\t".join(fields)
 
 
@@ -96,7 +117,8 @@ def _summary_lines(index: IdentityIndex, as_json: bool) -> list[str]:
             first = s.first.isoformat() if s.first else "?"
             last = s.last.isoformat() if s.last else "?"
             out.append(
-                f"{s.label}\tcalls={s.calls}\tmutating={s.mutating}\tfailed={s.failed}\t"
+                f"{s.label}\tcalls={s.calls}\tmutating={s.mutating}\tmutating_inferred={s.mutating_inferred}\t"
+                f"failed={s.failed}\t"
                 f"first={first}\tlast={last}\tactions={s.actions_text(20)}"
             )
     return out
@@ -109,17 +131,16 @@ async def run(
     err = err or sys.stderr
     now = datetime.now(UTC)
     try:
-        start = trail.parse_when(args.since, now=now)
-        end = trail.parse_when(args.until, now=now)
+        start = timegrammar.parse_when(args.since, now=now)
+        end = timegrammar.parse_when(args.until, now=now)
         if end <= start:
             raise ValueError("--until must be after --since")
-        if args.source_identity:
-            trail._check_identity(args.source_identity)
+        check_identity(args.source_identity)
     except ValueError as exc:
         err.write(f"smtui trail: {exc}\n")
         return 2
-    if end - start > trail.RETENTION:
-        start = end - trail.RETENTION
+    if end - start > RETENTION:
+        start = end - RETENTION
         err.write("smtui trail: CloudTrail event history keeps 90 days; the window is cut to 90 days\n")
     identity = NO_IDENTITY if args.no_source_identity else (args.source_identity or None)
     source = None if args.event_source in ("all", "*", "") else args.event_source
@@ -130,19 +151,27 @@ async def run(
         text=args.grep or "",
         event_name=args.event_name,
         resource=args.resource,
+        show_own=args.show_own,
     )
     progress_tty = err.isatty()
     index = IdentityIndex()
-    printed = 0
+    printed = hidden = scanned = 0
+    kept: list[TrailEvent] = []
+    complete = True
 
     def emit(events: list[TrailEvent]) -> None:
-        nonlocal printed
+        nonlocal printed, hidden, scanned
         for ev in events:
+            scanned += 1
+            if flt.hides_own(ev):
+                hidden += 1
             if not flt.matches(ev):
                 continue
             index.add([ev])
             printed += 1
-            if not args.summary:
+            if args.output:
+                kept.append(ev)
+            elif not args.summary:
                 out.write(
                     (json.dumps(ev.to_json(), ensure_ascii=False) if args.json else format_line(ev)) + "\n"
                 )
@@ -153,14 +182,14 @@ async def run(
     if lake or log_group:
         kw: dict[str, Any] = dict(source_identity=identity, event_source=source, event_name=args.event_name)
         if lake:
-            events = await trail.lake_events(aws, lake, start, end, **kw)
+            events = await server.lake_events(aws, lake, start, end, **kw)
         else:
-            events = await trail.insights_events(aws, log_group, start, end, **kw)
+            events = await server.insights_events(aws, str(log_group), start, end, **kw)
         emit(events)
     elif args.resource:
         # two lookups (ResourceName, then the EventSource window): gathered, then printed newest first
         found: list[TrailEvent] = []
-        async for new, progress, phase in trail.resource_history(
+        async for new, progress, phase in lookup.resource_history(
             aws, args.resource, start=start, end=end, event_source=source, limit=args.limit
         ):
             found.extend(new)
@@ -170,15 +199,38 @@ async def run(
         emit(found)
     else:
         query = TrailQuery(start=start, end=end, event_source=source, event_name=args.event_name)
-        async for kept, progress in trail.scan(aws, query, limit=args.limit):
-            emit(kept)
+        async for page, progress in lookup.scan(aws, query, limit=args.limit):
+            emit(page)
+            complete = not progress.cancelled
             if progress_tty:
                 err.write(f"\r{progress.line()}\x1b[K")
     if progress_tty:
         err.write("\n")
-    if args.summary:
+    via = (
+        "CloudTrail Lake " + lake if lake else ("Logs Insights " + log_group if log_group else "LookupEvents")
+    )
+    if args.output:
+        header = ExportHeader(
+            start=start,
+            end=end,
+            filters=flt.describe(),
+            via=via,
+            event_source=source,
+            hidden_own=hidden,
+            scanned=scanned,
+            complete=complete,
+        )
+        text = (
+            export_summary(index.summaries(), args.output, header)
+            if args.summary
+            else export_events(kept, args.output, header)
+        )
+        out.write(text)
+    elif args.summary:
         for line in _summary_lines(index, args.json):
             out.write(line + "\n")
-    if not args.json and not args.summary and printed == 0:
+    if hidden:
+        err.write(f"smtui trail: {hidden:,} of smtui's own calls left out (--show-own includes them)\n")
+    if not args.json and not args.summary and not args.output and printed == 0:
         err.write("smtui trail: no matching events in the window\n")
     return 0

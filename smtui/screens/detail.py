@@ -699,7 +699,7 @@ class DetailScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(LogScreen(self.kind, self.resource_name, describe=self.describe))
 
     def action_trail(self) -> None:
-        from smtui.screens.audit import ResourceTrailScreen
+        from smtui.screens.resource_trail import ResourceTrailScreen
 
         self.app.push_screen(ResourceTrailScreen(self.kind, self.resource_name))
 

@@ -15,9 +15,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from smtui.aws import trail
 from smtui.aws.errors import AwsError
-from smtui.aws.trail import TrailEvent
+from smtui.aws.trail.events import TrailEvent, pretty_json
+from smtui.aws.trail.parse import parse_event
 from smtui.shell import ReportsFailures, shell
 from smtui.widgets.footer import KeyFooter
 
@@ -37,12 +37,16 @@ def key_fields_table(ev: TrailEvent) -> Table:
             style = "bold red"
         elif name == "sourceIdentity" and ev.source_identity is None:
             style = "dim italic"
+        elif name == "insight":
+            style = "magenta"
+        elif name == "read-only" and ev.read_only_inferred:
+            style = "dim"
         table.add_row(Text(name), Text(value, style=style))
     return table
 
 
 class EventScreen(ReportsFailures, Screen[None]):
-    """One event, whole. Values were cleaned by :mod:`smtui.aws.trail`; nothing is parsed as markup."""
+    """One event, whole. Values were cleaned by :mod:`smtui.aws.trail.parse`; nothing is parsed as markup."""
 
     HELP_TITLE = "CloudTrail event"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,7 +87,7 @@ class EventScreen(ReportsFailures, Screen[None]):
             self.fetch_whole()
 
     def _json_renderable(self) -> Syntax | Text:
-        text = trail.pretty_json(self.event)
+        text = pretty_json(self.event)
         if self.event.raw is None or len(text) > _HIGHLIGHT_LIMIT:
             return Text(text)
         return Syntax(text, "json", theme="ansi_dark", word_wrap=True, background_color="default")
@@ -104,12 +108,12 @@ class EventScreen(ReportsFailures, Screen[None]):
         items = page.get("Events") or []
         if not items:
             return
-        full = trail.parse_event(items[0])
+        full = parse_event(items[0])
         if full.raw is not None:
             self.event = full
             self.query_one("#event-keys", Static).update(key_fields_table(full))
             self.query_one("#event-json", Static).update(self._json_renderable())
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(trail.pretty_json(self.event))
+        self.app.copy_to_clipboard(pretty_json(self.event))
         self.notify("Event JSON copied to the clipboard.", timeout=2)

@@ -427,7 +427,7 @@ class ResourcePane(ReportsFailures, Vertical):
         name = self.table.cursor_key
         if name is None:
             return
-        from smtui.screens.audit import ResourceTrailScreen
+        from smtui.screens.resource_trail import ResourceTrailScreen
 
         self.app.push_screen(ResourceTrailScreen(self.kind, name))
 

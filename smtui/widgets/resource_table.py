@@ -204,6 +204,11 @@ class ResourceTable(ScrollView, can_focus=True):
                 self._cells.pop(key, None)
             self._changed()
 
+    def shown_columns(self) -> list[str]:
+        """Keys of the columns drawn at the current width (hidden and dropped ones left out)."""
+        widths = self._column_widths()
+        return [c.key for c, w in zip(self.columns, widths, strict=False) if w]
+
     def clear(self) -> None:
         self.rows.clear()
         self._cells.clear()
@@ -425,7 +430,7 @@ class ResourceTable(ScrollView, can_focus=True):
         signature = (avail, len(self.columns))
         if self._widths_for == signature and self._widths:
             return self._widths
-        self._widths = widths = fit_columns(self.columns, self.rows.measured, avail)
+        self._widths = widths = fit_columns(self.columns, self.rows.measured, avail, self.rows.nonempty)
         self._widths_for = signature
         return widths
 

@@ -34,13 +34,20 @@ class TableColumn:
     drop: int = 0
     #: shrunk only after every other column (the column a user reads: the name)
     keep: bool = False
+    #: hidden while no row has anything in it (its ``measure`` gave 0 for every row)
+    hide_empty: bool = False
 
 
-def fit_columns(columns: Sequence[TableColumn], measured: dict[str, int], avail: int) -> list[int]:
-    """Widths for ``columns`` in ``avail`` cells (0: hidden). Each column wants its fixed width or its
-    measured one (within its bounds). When they do not fit: the expanding column shrinks to its minimum, then
-    columns are hidden by ``drop`` (highest first), then the others shrink to their minimum (last first), and
-    the ``keep`` column (the name) last of all; what is still too wide scrolls sideways."""
+def fit_columns(
+    columns: Sequence[TableColumn], measured: dict[str, int], avail: int, nonempty: set[str] | None = None
+) -> list[int]:
+    """Widths for ``columns`` in ``avail`` cells (0: hidden).
+
+    Each column wants its fixed width or its measured one (within its bounds); a ``hide_empty`` column not in
+    ``nonempty`` is hidden. What is left over goes to the ``expand`` column. When they do not fit: columns
+    with a ``drop`` are tried narrower and then hidden, highest ``drop`` first; then the others shrink to
+    their minimum, last first, the ``keep`` columns (what a user reads: a name, an event) last of all; what is
+    still too wide scrolls sideways."""
 
     def want(c: TableColumn) -> int:
         if c.width is not None:
@@ -50,16 +57,11 @@ def fit_columns(columns: Sequence[TableColumn], measured: dict[str, int], avail:
     def floor(c: TableColumn) -> int:
         return want(c) if c.width is not None else max(c.min_width, cell_len(c.title) + 2)
 
-    widths = [want(c) for c in columns]
+    widths = [0 if c.hide_empty and c.key not in (nonempty or ()) else want(c) for c in columns]
 
     def total() -> int:
         shown = [w for w in widths if w]
         return sum(shown) + SEP * max(0, len(shown) - 1)
-
-    expand = [i for i, c in enumerate(columns) if c.expand] or [len(columns) - 1]
-    if total() <= avail:
-        widths[expand[-1]] += avail - total()
-        return widths
 
     def shrink(order: Iterable[int]) -> None:
         for i in order:
@@ -70,18 +72,19 @@ def fit_columns(columns: Sequence[TableColumn], measured: dict[str, int], avail:
             if widths[i] and give > 0:
                 widths[i] -= give
 
-    shrink(expand)
-    for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
-        if total() <= avail:
-            break
-        widths[i] = 0
-    shrink(i for i in reversed(range(len(columns))) if not columns[i].keep)
-    shrink(i for i in range(len(columns)) if columns[i].keep)
-    if total() < avail:  # hiding freed more than was needed: the expanding column (or the last) takes it
-        grow = next((i for i in reversed(expand) if widths[i]), None)
-        if grow is None:
-            grow = max(i for i, w in enumerate(widths) if w)
-        widths[grow] += avail - total()
+    if total() > avail:
+        for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+            shrink([i])
+            if total() <= avail:
+                break
+            widths[i] = 0
+        shrink(i for i in reversed(range(len(columns))) if not columns[i].keep)
+        shrink(i for i in reversed(range(len(columns))) if columns[i].keep)
+    if total() < avail:
+        grow = [i for i, c in enumerate(columns) if c.expand and widths[i]]
+        last = grow[-1] if grow else max((i for i, w in enumerate(widths) if w), default=None)
+        if last is not None:
+            widths[last] += avail - total()
     return widths
 
 

@@ -44,6 +44,8 @@ class TableRows:
         self.version: dict[str, int] = {}
         self.search: dict[str, tuple[str, ...]] = {}
         self.measured: dict[str, int] = self._title_widths()
+        #: the columns some row has something in (``measure`` gave more than 0)
+        self.nonempty: set[str] = set()
         self.order: list[str] = []  # every key, in sort order
         self.sort_values: dict[str, Any] = {}
         self.order_dirty = False
@@ -94,6 +96,9 @@ class TableRows:
                 refilter = True
             for col_key, measure in measures:
                 w = measure(value)
+                if w > 0 and col_key not in self.nonempty:
+                    self.nonempty.add(col_key)
+                    widened = True
                 if w > measured[col_key]:
                     measured[col_key] = w
                     widened = True
@@ -125,15 +130,19 @@ class TableRows:
         self.view = []
         self._position = None
         self.measured = self._title_widths()
+        self.nonempty = set()
         self.view_dirty = False
 
     def measure_all(self) -> None:
         """Measure every row again (the owner changed what its cells hold)."""
         measured = self._title_widths()
+        self.nonempty = set()
         for c in self.columns:
             if c.width is None and c.measure is not None:
-                measure = c.measure
-                measured[c.key] = max([measured[c.key], *(measure(v) for v in self.raw.values())])
+                widths = [c.measure(v) for v in self.raw.values()]
+                measured[c.key] = max([measured[c.key], *widths])
+                if any(w > 0 for w in widths):
+                    self.nonempty.add(c.key)
         self.measured = measured
 
     # ------------------------------------------------------------------ filter and sort

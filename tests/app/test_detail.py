@@ -77,8 +77,8 @@ async def test_multi_host_training_metrics_and_logs_trail_keys(sandbox, monkeypa
     # l and t push the log and CloudTrail screens (other issues); record what is pushed, with what
     from textual.screen import Screen
 
-    import smtui.screens.audit as audit
     import smtui.screens.logs as logs
+    import smtui.screens.resource_trail as resource_trail
 
     opened: list[tuple] = []
 
@@ -88,7 +88,7 @@ async def test_multi_host_training_metrics_and_logs_trail_keys(sandbox, monkeypa
             opened.append((kind.key, name, kwargs))
 
     monkeypatch.setattr(logs, "LogScreen", Recorder)
-    monkeypatch.setattr(audit, "ResourceTrailScreen", Recorder)
+    monkeypatch.setattr(resource_trail, "ResourceTrailScreen", Recorder)
     app = SmtuiApp(target=sandbox.target())
     async with app.run_test(size=(160, 60)) as pilot:
         detail = await _open(app, pilot, "training", "llama3-ft-multinode")

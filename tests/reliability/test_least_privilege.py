@@ -24,9 +24,9 @@ from smtui.aws.session import AwsSession, is_read_only
 from smtui.config import Settings
 from smtui.headless import logs as headless_logs
 from smtui.headless import trail as headless_trail
-from smtui.screens.audit import ResourceTrailScreen
 from smtui.screens.detail import DetailScreen
 from smtui.screens.logs import LogScreen
+from smtui.screens.resource_trail import ResourceTrailScreen
 
 from .conftest import Account, mini_account
 

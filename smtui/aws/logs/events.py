@@ -67,45 +67,15 @@ class StreamInfo:
 
 
 # ---------------------------------------------------------------------------------------- time ranges
-_REL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|w)s?\s*$", re.IGNORECASE)
-_UNIT_MS = {
-    "s": 1000,
-    "sec": 1000,
-    "m": 60_000,
-    "min": 60_000,
-    "h": 3_600_000,
-    "hr": 3_600_000,
-    "d": 86_400_000,
-    "day": 86_400_000,
-    "w": 604_800_000,
-}
-
-
 def parse_time(text: str, *, now_ms: int | None = None, local: bool = False) -> int:
     """``5m``, ``1h``, ``2d`` (ago), an epoch in ms or s, or an ISO date/time (UTC unless it says otherwise,
-    or local time with ``local=True``). Raises ``ValueError`` with a sentence a person can act on."""
+    or local time with ``local=True``), as epoch ms: the one time grammar, :mod:`smtui.aws.timegrammar`.
+    Raises ``ValueError`` with a sentence a person can act on."""
+    from smtui.aws.timegrammar import parse_when
+
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    t = text.strip()
-    m = _REL.match(t)
-    if m:
-        return now_ms - int(float(m.group(1)) * _UNIT_MS[m.group(2).lower()])
-    if t.isdigit():
-        n = int(t)
-        return n if n > 10**11 else n * 1000
-    iso = t.replace(" ", "T", 1) if " " in t and "T" not in t else t
-    if iso.endswith("Z"):
-        iso = iso[:-1] + "+00:00"
-    try:
-        if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", iso):  # a time today
-            base = datetime.now().astimezone() if local else datetime.now(UTC)
-            dt = datetime.fromisoformat(f"{base.date().isoformat()}T{iso}")
-        else:
-            dt = datetime.fromisoformat(iso)
-    except ValueError:
-        raise ValueError(f"not a time: {text!r} (try 5m, 1h, 2d, 2026-11-27 14:00 or 14:00)") from None
-    if dt.tzinfo is None:
-        dt = dt.astimezone() if local else dt.replace(tzinfo=UTC)
-    return int(dt.timestamp() * 1000)
+    when = parse_when(text, now=datetime.fromtimestamp(now_ms / 1000, UTC), local=local)
+    return round(when.timestamp() * 1000)
 
 
 def epoch_ms(value: Any) -> int | None:

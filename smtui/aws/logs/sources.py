@@ -42,6 +42,7 @@ class ResourceLogs(Protocol):
 
     async def streams(self) -> list[StreamInfo]: ...
 
+
 #: How often PollingSource asks for new events when nothing is pending (seconds).
 POLL_INTERVAL = 1.0
 #: The least overlap between one poll's start time and the newest event already seen (ms).
