@@ -87,6 +87,13 @@ class ResourceKind:
     end_field: str = ""
     #: "ml.p4d.24xlarge x4" (jobs) or "AllTraffic 2/2" (endpoints), from the Describe response
     instances_of: Callable[[Mapping[str, Any]], str] | None = None
+    #: the Describe field of when it started (its logs begin about then); CreationTime when none is said
+    start_field: str = ""
+    #: how many instances it runs on (each logs to its own streams), from the Describe response
+    instance_count: Callable[[Mapping[str, Any]], int | None] | None = None
+    #: the source labels its instances log as, numbered from 1 ("algo-{n}"); "" when they are not
+    #: predictable (instance ids): then only how many are missing is said
+    host_label_fmt: str = ""
 
     def log_group(self, name: str) -> str:
         return self.log_group_fmt.format(name=name)
@@ -169,6 +176,25 @@ def _processing_instances(d: Mapping[str, Any]) -> str:
 def _transform_instances(d: Mapping[str, Any]) -> str:
     tr = d.get("TransformResources") or {}
     return _times(tr.get("InstanceType"), tr.get("InstanceCount"))
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if value else None
+
+
+def _training_count(d: Mapping[str, Any]) -> int | None:
+    rc = d.get("ResourceConfig") or {}
+    if rc.get("InstanceGroups"):
+        return sum(int(g.get("InstanceCount") or 0) for g in rc["InstanceGroups"]) or None
+    return _count(rc.get("InstanceCount"))
+
+
+def _processing_count(d: Mapping[str, Any]) -> int | None:
+    return _count(((d.get("ProcessingResources") or {}).get("ClusterConfig") or {}).get("InstanceCount"))
+
+
+def _transform_count(d: Mapping[str, Any]) -> int | None:
+    return _count((d.get("TransformResources") or {}).get("InstanceCount"))
 
 
 def _endpoint_variants(d: Mapping[str, Any]) -> str:
@@ -256,6 +282,9 @@ TRAINING = ResourceKind(
     columns=_COMMON_COLUMNS + (Column("instances", "INSTANCES"), Column("reason", "REASON")),
     end_field="TrainingEndTime",
     instances_of=_training_instances,
+    start_field="TrainingStartTime",
+    instance_count=_training_count,
+    host_label_fmt="algo-{n}",
 )
 
 PROCESSING = ResourceKind(
@@ -280,6 +309,9 @@ PROCESSING = ResourceKind(
     columns=_COMMON_COLUMNS + (Column("instances", "INSTANCES"), Column("reason", "REASON")),
     end_field="ProcessingEndTime",
     instances_of=_processing_instances,
+    start_field="ProcessingStartTime",
+    instance_count=_processing_count,
+    host_label_fmt="algo-{n}",
 )
 
 TRANSFORM = ResourceKind(
@@ -304,6 +336,8 @@ TRANSFORM = ResourceKind(
     columns=_COMMON_COLUMNS + (Column("instances", "INSTANCES"), Column("reason", "REASON")),
     end_field="TransformEndTime",
     instances_of=_transform_instances,
+    start_field="TransformStartTime",
+    instance_count=_transform_count,
 )
 
 #: Every kind, in pane order (number keys 1..4).
