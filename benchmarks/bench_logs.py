@@ -486,9 +486,7 @@ def main() -> int:
                 name: [peak_rss_mb([*cmd, name]) for _ in range(max(1, args.runs // 2))]
                 for name in (small, job)
             }
-            print(
-                f"\nheadless smtui logs, peak resident memory (VmHWM, median of {max(1, args.runs // 2)}):"
-            )
+            print(f"\nheadless smtui logs, peak resident memory (VmHWM, median of {max(1, args.runs // 2)}):")
             for name, n in ((small, 4 * max(1, args.per_stream // 10)), (job, total)):
                 print(f"  {n:>9,} events   {statistics.median(peaks[name]):6.1f} MB")
             print("  (target: under 120 MB whatever the job's size)")
