@@ -163,7 +163,7 @@ def window_for(
 
 def job_hosts(kind: ResourceKind, name: str, describe: Mapping[str, Any]) -> list[str]:
     """Host dimension values of a training or processing job: ``<job>/algo-1`` .. ``algo-N``."""
-    return [f"{name}/algo-{i}" for i in range(1, kind.instances(describe) + 1)]
+    return [f"{name}/{kind.host_label_fmt.format(n=i)}" for i in range(1, kind.instances(describe) + 1)]
 
 
 async def discover_hosts(aws: AwsSession, kind: ResourceKind, name: str) -> list[str]:

@@ -12,8 +12,23 @@ def apply() -> None:
     global _applied
     if _applied:
         return
-    from smtui.sandbox import fidelity_logs, fidelity_sagemaker, fidelity_sts, fidelity_trail
+    from smtui.sandbox import (
+        fidelity_lifecycle,
+        fidelity_logs,
+        fidelity_profiles,
+        fidelity_sagemaker,
+        fidelity_sts,
+        fidelity_trail,
+    )
 
-    for module in (fidelity_trail, fidelity_sts, fidelity_logs, fidelity_sagemaker):
+    # fidelity_lifecycle wraps what fidelity_sagemaker installs: the order matters
+    for module in (
+        fidelity_trail,
+        fidelity_sts,
+        fidelity_logs,
+        fidelity_sagemaker,
+        fidelity_profiles,
+        fidelity_lifecycle,
+    ):
         module.apply()
     _applied = True

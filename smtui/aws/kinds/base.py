@@ -79,6 +79,11 @@ def times(instance_type: Any, count: Any) -> str:
     return f"{instance_type} x{count}" if count else str(instance_type)
 
 
+def count(value: Any) -> int | None:
+    """An instance count from a Describe field; None when it does not say."""
+    return int(value) if value else None
+
+
 def dig(d: Mapping[str, Any], *path: str) -> Any:
     """``d[a][b][c]``, or ``None`` where a level is missing or not a mapping."""
     value: Any = d
@@ -129,7 +134,10 @@ class ResourceKind:
     #: "ml.p4d.24xlarge x4" (jobs) or "AllTraffic 2/2" (endpoints), from the Describe response
     instances_of: Callable[[Mapping[str, Any]], str] | None = None
     #: how many instances it runs (metrics hosts, expected log streams), from the Describe response
-    instance_count: Callable[[Mapping[str, Any]], int] | None = None
+    instance_count: Callable[[Mapping[str, Any]], int | None] | None = None
+    #: the source labels its instances log as, numbered from 1 ("algo-{n}"); "" when they are not
+    #: predictable (instance ids): then only how many are missing is said
+    host_label_fmt: str = ""
     #: other Describe calls its detail screen shows
     related: tuple[Related, ...] = ()
     #: the module with its detail sections (``sections(describe, related) -> [renderable]``); ``""``: the
@@ -200,7 +208,7 @@ class ResourceKind:
 
     def instances(self, describe: Mapping[str, Any]) -> int:
         """How many instances it runs (1 when the kind cannot say)."""
-        return max(1, self.instance_count(describe)) if self.instance_count else 1
+        return max(1, (self.instance_count(describe) or 1) if self.instance_count else 1)
 
     def row_values(self, summary: Summary, describe: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Raw column values of one row (uncleaned): name, status, secondary, created, modified,

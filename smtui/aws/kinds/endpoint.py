@@ -25,8 +25,8 @@ def variants(d: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def instance_count(d: Mapping[str, Any]) -> int:
-    return sum(int(v.get("CurrentInstanceCount") or 0) for v in d.get("ProductionVariants") or [])
+def instance_count(d: Mapping[str, Any]) -> int | None:
+    return sum(int(v.get("CurrentInstanceCount") or 0) for v in d.get("ProductionVariants") or []) or None
 
 
 KIND = ResourceKind(

@@ -11,6 +11,7 @@ from smtui.aws.kinds.base import (
     JOB_METRICS,
     JOB_STATUSES,
     ResourceKind,
+    count,
     dig,
     job_label,
     times,
@@ -22,8 +23,8 @@ def instances(d: Mapping[str, Any]) -> str:
     return times(cluster.get("InstanceType"), cluster.get("InstanceCount"))
 
 
-def instance_count(d: Mapping[str, Any]) -> int:
-    return int(dig(d, "ProcessingResources", "ClusterConfig", "InstanceCount") or 1)
+def instance_count(d: Mapping[str, Any]) -> int | None:
+    return count(dig(d, "ProcessingResources", "ClusterConfig", "InstanceCount"))
 
 
 KIND = ResourceKind(
@@ -53,6 +54,7 @@ KIND = ResourceKind(
     end_field="ProcessingEndTime",
     instances_of=instances,
     instance_count=instance_count,
+    host_label_fmt="algo-{n}",
     detail_module="smtui.screens.details.processing",
     pane_key="3",
 )

@@ -11,6 +11,7 @@ from smtui.aws.kinds.base import (
     JOB_METRICS,
     JOB_STATUSES,
     ResourceKind,
+    count,
     dig,
     job_label,
     times,
@@ -24,11 +25,11 @@ def instances(d: Mapping[str, Any]) -> str:
     return times(dig(d, "ResourceConfig", "InstanceType"), dig(d, "ResourceConfig", "InstanceCount"))
 
 
-def instance_count(d: Mapping[str, Any]) -> int:
+def instance_count(d: Mapping[str, Any]) -> int | None:
     groups = dig(d, "ResourceConfig", "InstanceGroups") or []
     if groups:
-        return sum(int(g.get("InstanceCount") or 0) for g in groups)
-    return int(dig(d, "ResourceConfig", "InstanceCount") or 1)
+        return sum(int(g.get("InstanceCount") or 0) for g in groups) or None
+    return count(dig(d, "ResourceConfig", "InstanceCount"))
 
 
 KIND = ResourceKind(
@@ -58,6 +59,7 @@ KIND = ResourceKind(
     end_field="TrainingEndTime",
     instances_of=instances,
     instance_count=instance_count,
+    host_label_fmt="algo-{n}",
     detail_module="smtui.screens.details.training",
     pane_key="2",
 )

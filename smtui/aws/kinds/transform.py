@@ -12,6 +12,7 @@ from smtui.aws.kinds.base import (
     JOB_METRICS,
     JOB_STATUSES,
     ResourceKind,
+    count,
     dig,
     job_label,
     times,
@@ -22,8 +23,8 @@ def instances(d: Mapping[str, Any]) -> str:
     return times(dig(d, "TransformResources", "InstanceType"), dig(d, "TransformResources", "InstanceCount"))
 
 
-def instance_count(d: Mapping[str, Any]) -> int:
-    return int(dig(d, "TransformResources", "InstanceCount") or 1)
+def instance_count(d: Mapping[str, Any]) -> int | None:
+    return count(dig(d, "TransformResources", "InstanceCount"))
 
 
 KIND = ResourceKind(
