@@ -119,6 +119,11 @@ class ResourceKind:
     label: Callable[[str, str], str] = plain_label
     #: a job's logs end with it (history up to its end, a follow only while it runs); an endpoint's go on
     bounded_logs: bool = False
+    #: statuses, beside the in-progress ones, in which it keeps logging (an InService endpoint), so its log
+    #: view follows from the start
+    live_statuses: frozenset[str] = frozenset()
+    #: its logs carry health checks (an endpoint's ``GET /ping``), hidden unless asked for
+    health_checks: bool = False
     #: the CloudWatch namespace of its instance metrics ("" for none)
     metrics_namespace: str = ""
     #: how its metrics are queried: "hosts" (``<name>/algo-N``), "discovered-hosts" (ListMetrics),
@@ -147,6 +152,13 @@ class ResourceKind:
     pane_key: str = ""
     #: requests per second its List call may make (AWS's quota; 2/s for SageMaker's List calls)
     list_rate: float = 2.0
+    #: the server-side filters its List call takes ("status": StatusEquals, "name": NameContains,
+    #: "created": CreationTimeAfter); the others are applied to the rows
+    list_filters: frozenset[str] = frozenset({"status", "name", "created"})
+    #: the Describe call's parameters for a row's name; default ``{describe_param: name}``. A kind whose
+    #: identity is more than a name (a Studio app: domain, profile, type, name) names its rows with all of
+    #: it and splits that here.
+    describe_params_of: Callable[[str], dict[str, Any]] | None = None
 
     # ------------------------------------------------------------------ logs
     @property
@@ -181,6 +193,12 @@ class ResourceKind:
             **self.extra_list_params,
         }
 
+    def describe_params(self, name: str) -> dict[str, Any]:
+        """The Describe call's parameters for the resource called ``name`` in its pane."""
+        if self.describe_params_of is not None:
+            return self.describe_params_of(name)
+        return {self.describe_param: name}
+
     @property
     def list_api(self) -> str:
         """``ListTrainingJobs`` (the IAM action's and the rate limiter's name)."""
@@ -197,6 +215,10 @@ class ResourceKind:
         return tuple(f"sagemaker:{_api(op)}" for op in ops)
 
     # ------------------------------------------------------------------ summaries
+    def keeps_logging(self, status: str | None) -> bool:
+        """Whether a resource in ``status`` is still writing logs (follow them by default)."""
+        return self.is_in_progress(status) or (status or "") in self.live_statuses
+
     def is_in_progress(self, status: str | None) -> bool:
         return bool(status) and status in self.in_progress
 
