@@ -21,27 +21,34 @@ class SandboxKind:
     stream_prefix: str = ""
     #: its instances' metrics namespace (the same as its log group's for jobs)
     metrics_namespace: str = ""
+    #: where moto keeps it: (backend attribute, status attribute, name attribute); () when the fidelity
+    #: layer serves the kind itself
+    moto: tuple[str, ...] = ()
 
 
 KINDS: dict[str, SandboxKind] = {
     "endpoint": SandboxKind(
         "ListEndpoints", "DescribeEndpoint", "EndpointName", "EndpointStatus",
         log_group="/aws/sagemaker/Endpoints/{name}", metrics_namespace="/aws/sagemaker/Endpoints",
+        moto=("endpoints", "endpoint_status", "endpoint_name"),
     ),
     "training": SandboxKind(
         "ListTrainingJobs", "DescribeTrainingJob", "TrainingJobName", "TrainingJobStatus",
         log_group="/aws/sagemaker/TrainingJobs", stream_prefix="{name}/",
         metrics_namespace="/aws/sagemaker/TrainingJobs",
+        moto=("training_jobs", "training_job_status", "training_job_name"),
     ),
     "processing": SandboxKind(
         "ListProcessingJobs", "DescribeProcessingJob", "ProcessingJobName", "ProcessingJobStatus",
         log_group="/aws/sagemaker/ProcessingJobs", stream_prefix="{name}/",
         metrics_namespace="/aws/sagemaker/ProcessingJobs",
+        moto=("processing_jobs", "processing_job_status", "processing_job_name"),
     ),
     "transform": SandboxKind(
         "ListTransformJobs", "DescribeTransformJob", "TransformJobName", "TransformJobStatus",
         log_group="/aws/sagemaker/TransformJobs", stream_prefix="{name}/",
         metrics_namespace="/aws/sagemaker/TransformJobs",
+        moto=("transform_jobs", "transform_job_status", "transform_job_name"),
     ),
 }  # fmt: skip
 

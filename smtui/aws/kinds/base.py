@@ -24,14 +24,28 @@ STOPPED = frozenset({"Stopped", "Deleted"})
 Summary = Mapping[str, Any]
 
 
+def _norm(status: str) -> str:
+    return status.replace("_", "").upper()
+
+
+_GOOD, _BAD, _ACTIVE, _STOPPED = ({_norm(x) for x in group} for group in (GOOD, BAD, ACTIVE, STOPPED))
+
+
+def is_bad(status: str) -> bool:
+    """A failed status, whatever its API's spelling (``Failed``, ``FAILED``)."""
+    return _norm(status) in _BAD
+
+
 def status_style(status: str) -> str:
-    if status in GOOD:
+    """The colour of a status; the same for every API's spelling (``InProgress``, ``INPROGRESS``)."""
+    norm = _norm(status)
+    if norm in _GOOD:
         return "green"
-    if status in BAD:
+    if norm in _BAD:
         return "bold red"
-    if status in ACTIVE:
+    if norm in _ACTIVE:
         return "yellow"
-    if status in STOPPED:
+    if norm in _STOPPED:
         return "magenta"
     return "dim"
 
@@ -114,7 +128,8 @@ class ResourceKind:
     in_progress: frozenset[str]
     #: "/aws/sagemaker/TrainingJobs" or "/aws/sagemaker/Endpoints/{name}"; "" for a kind without logs
     log_group_fmt: str = ""
-    #: DescribeLogStreams prefix: "{name}/" for jobs, "" for endpoints (a group of their own)
+    #: DescribeLogStreams prefix: "{name}/" for jobs, "" for endpoints (a group of their own), "{name}" for
+    #: a kind with one stream named after it (then ``name-2``'s streams are not its own)
     stream_prefix_fmt: str = ""
     label: Callable[[str, str], str] = plain_label
     #: a job's logs end with it (history up to its end, a follow only while it runs); an endpoint's go on
@@ -178,7 +193,12 @@ class ResourceKind:
     def owns_stream(self, name: str, stream: str) -> bool:
         """True when ``stream`` belongs to resource ``name`` (guards against prefix collisions)."""
         prefix = self.stream_prefix(name)
-        return stream.startswith(prefix) if prefix else True
+        if not prefix:
+            return True  # a log group of its own
+        if prefix.endswith("/"):
+            return stream.startswith(prefix)
+        # a prefix that is the name itself (a compilation job's one stream): that stream, or its "folder"
+        return stream == prefix or stream.startswith(prefix + "/")
 
     def source_label(self, name: str, stream: str) -> str:
         return self.label(stream, self.stream_prefix(name))
@@ -239,7 +259,7 @@ class ResourceKind:
         instances = self.instances_of(describe) if (describe and self.instances_of) else None
         status = self.status_of(summary)
         # ExitMessage is the container's last words: a reason only when the job did not succeed
-        reason = merged.get("FailureReason") or (merged.get("ExitMessage") if status in BAD else "") or ""
+        reason = merged.get("FailureReason") or (merged.get("ExitMessage") if is_bad(status) else "") or ""
         return {
             "name": self.name_of(summary),
             "status": status,
