@@ -181,7 +181,11 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     now = int(time.time() * 1000)
     try:
         if args.since in (None, ""):
-            start = default_since(kind, None, now)
+            # an endpoint that no longer serves is read from the hour before it last changed: describe it
+            describe = None if kind.bounded_logs else await described()
+            if describe is None and not kind.bounded_logs:
+                return 1
+            start = default_since(kind, describe, now)
         elif args.since.strip().lower() in ("start", "all", "beginning"):
             if (describe := await described()) is None:
                 return 1

@@ -23,6 +23,7 @@ retries, the shared rate limiter, errors) is botocore's.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -93,10 +94,16 @@ def instances_not_logged(
 def default_since(
     kind: ResourceKind, describe: Mapping[str, Any] | None, now_ms: int | None = None
 ) -> int | None:
-    """Where a log view starts when the user has not said: a job's whole log, an endpoint's last hour."""
+    """Where a log view starts when the user has not said: a job's whole log, an endpoint's last hour; for
+    one no longer serving (Failed, OutOfService), the hour before it last changed, where its last words are."""
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    if kind.end_field:  # it ends (a job): its logs are bounded by it
+    if kind.bounded_logs:  # it ends (a job): its logs are bounded by it
         return None
+    if describe and not kind.keeps_logging(str(describe.get(kind.status_field) or "")):
+        changed = describe.get("LastModifiedTime")
+        if isinstance(changed, dt.datetime):
+            aware = changed if changed.tzinfo else changed.replace(tzinfo=dt.UTC)
+            return min(now_ms, int(aware.timestamp() * 1000)) - 3_600_000
     return now_ms - 3_600_000
 
 
