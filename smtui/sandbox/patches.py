@@ -16,4 +16,7 @@ def apply() -> None:
 
     for module in (fidelity_trail, fidelity_sts, fidelity_logs, fidelity_sagemaker):
         module.apply()
+    from smtui.sandbox import fidelity_athena  # Athena that runs the SQL (issue 14)
+
+    fidelity_athena.apply()
     _applied = True

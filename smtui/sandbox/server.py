@@ -115,6 +115,11 @@ class Sandbox:
                 from smtui.sandbox.scenario import seed_default
 
                 seed_default(self)
+                from smtui.sandbox import (
+                    org_trail,
+                )  # the organisation trail in S3 and its Athena table (issue 14)
+
+                org_trail.seed(self)
         if self.iam:
             self.enable_iam_auth()
         if self.seed == "default" and self.driver is None:
