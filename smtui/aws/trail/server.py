@@ -136,6 +136,7 @@ def from_lake_row(row: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> Trail
             "errorMessage",
             "awsRegion",
             "userAgent",
+            "recipientAccountId",
             "readOnly",
             "userIdentity.type",
             "userIdentity.arn",
