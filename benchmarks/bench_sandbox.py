@@ -1,9 +1,14 @@
-"""The sandbox's data side: seeding the default scenario, bulk jobs, and FilterLogEvents vs moto alone.
+"""The sandbox's costs: start to seeded, per-request overhead, bulk jobs, and FilterLogEvents, each against
+moto alone where moto can do the same.
 
-    AWS_EC2_METADATA_DISABLED=true /work/venv/bin/python benchmarks/bench_sandbox.py [--runs 3] [--events 100000]
+    AWS_EC2_METADATA_DISABLED=true python benchmarks/bench_sandbox.py [--runs 3] [--events 100000] [--requests 300]
 
-- seed: ``seed_default`` on a fresh sandbox, each run in a fresh interpreter (imports excluded);
+- start: ``Sandbox(seed="default", driver=False).start()`` until it answers seeded, each run in a fresh
+  interpreter (imports excluded);
 - bulk: ``bulk_training_jobs(sb, 10000, ...)``;
+- requests: the median latency of DescribeTrainingJob and ListTrainingJobs from a boto3 client against the
+  sandbox (no lifecycles), the sandbox running 50 training jobs' lifecycles, and a plain moto
+  ``ThreadedMotoServer``, each in its own interpreter, interleaved in rounds;
 - filter: paging FilterLogEvents (limit 10,000) through ``--events`` events in 10 streams, with the
   patterns ``ERROR`` and none, against the sandbox and against a plain moto ``ThreadedMotoServer`` in
   its own interpreter (no smtui imported). Runs are interleaved; medians and ratios are printed.
@@ -25,12 +30,12 @@ _SEED = r"""
 import json, time
 from smtui.sandbox import Sandbox
 from smtui.sandbox import fidelity_sagemaker as fsm
-from smtui.sandbox.scenario import seed_default
-sb = Sandbox(seed="empty", driver=False).start()
-t = time.perf_counter(); seed_default(sb); seed = time.perf_counter() - t
+import moto.server, boto3  # imports excluded from the figures
+t = time.perf_counter(); sb = Sandbox(seed="default", driver=False).start()
+start = time.perf_counter() - t
 t = time.perf_counter(); fsm.bulk_training_jobs(sb, 10000, "bench"); bulk = time.perf_counter() - t
 sb.stop()
-print(json.dumps({"seed": seed, "bulk": bulk}))
+print(json.dumps({"start": start, "bulk": bulk}))
 """
 
 _SERVE = r"""
@@ -44,6 +49,12 @@ if kind == "moto":
     server.start()
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
+elif kind == "lifecycles":
+    from smtui.sandbox import Sandbox
+    try:
+        url = Sandbox(seed="empty", driver=True, time_scale=1).start().url  # jobs stay in Starting
+    except TypeError:  # a sandbox from before the lifecycles (to compare with)
+        url = "unsupported"
 else:
     from smtui.sandbox import Sandbox
     url = Sandbox(seed="empty", driver=False).start().url
@@ -52,12 +63,12 @@ sys.stdin.read()
 """
 
 
-def _client(url: str):
+def _client(url: str, service: str = "logs"):
     import boto3
     from botocore.config import Config
 
     return boto3.client(
-        "logs",
+        service,
         region_name="us-east-1",
         endpoint_url=url,
         aws_access_key_id="AKIAEXAMPLE",
@@ -98,23 +109,85 @@ def _page_all(logs, pattern: str) -> tuple[float, int]:
         kw = {"nextToken": got["nextToken"]}
 
 
+def _jobs(sm, n: int) -> None:
+    for i in range(n):
+        sm.create_training_job(
+            TrainingJobName=f"bench-{i:03d}",
+            RoleArn="arn:aws:iam::123456789012:role/R",
+            AlgorithmSpecification={"TrainingImage": "img:1", "TrainingInputMode": "File"},
+            OutputDataConfig={"S3OutputPath": "s3://b/o/"},
+            ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+            StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        )
+
+
+def _latency(sm, operation: str, n: int) -> float:
+    """The median seconds of ``n`` calls."""
+    call = getattr(sm, operation)
+    kw = {"TrainingJobName": "bench-000"} if operation == "describe_training_job" else {"MaxResults": 10}
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        call(**kw)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _requests(env: dict[str, str], runs: int, n: int) -> None:
+    kinds = ("moto", "sandbox", "lifecycles")
+    procs = {
+        kind: subprocess.Popen(
+            [sys.executable, "-c", _SERVE, kind],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for kind in kinds
+    }
+    try:
+        urls = {kind: p.stdout.readline().strip() for kind, p in procs.items()}
+        clients = {kind: _client(url, "sagemaker") for kind, url in urls.items() if url != "unsupported"}
+        for sm in clients.values():
+            _jobs(sm, 50)
+        for operation in ("describe_training_job", "list_training_jobs"):
+            got: dict[str, list[float]] = {k: [] for k in clients}
+            for _ in range(runs):
+                for kind, sm in clients.items():
+                    got[kind].append(_latency(sm, operation, n))
+            m = {k: statistics.median(v) for k, v in got.items()}
+            line = (
+                f"{operation:<22} median per call: moto alone {m['moto'] * 1e3:.2f} ms, sandbox "
+                f"{m['sandbox'] * 1e3:.2f} ms (ratio {m['sandbox'] / m['moto']:.2f})"
+            )
+            if "lifecycles" in m:
+                line += f", running 50 lifecycles {m['lifecycles'] * 1e3:.2f} ms (ratio {m['lifecycles'] / m['moto']:.2f})"
+            print(line)
+    finally:
+        for p in procs.values():
+            p.stdin.close()
+            p.kill()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=300)
     args = ap.parse_args()
     env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
 
-    seeds, bulks = [], []
+    starts, bulks = [], []
     for _ in range(args.runs):
         out = subprocess.run(
             [sys.executable, "-c", _SEED], capture_output=True, text=True, env=env, check=True
         )
         figures = json.loads(out.stdout.strip().splitlines()[-1])
-        seeds.append(figures["seed"])
+        starts.append(figures["start"])
         bulks.append(figures["bulk"])
-    print(f"seed_default:                 median {statistics.median(seeds):.2f} s  (runs {len(seeds)})")
+    print(f"start to seeded (default):    median {statistics.median(starts):.2f} s  (runs {len(starts)})")
     print(f"bulk_training_jobs 10,000:    median {statistics.median(bulks):.2f} s")
+    _requests(env, args.runs, args.requests)
 
     procs = {
         kind: subprocess.Popen(

@@ -1,6 +1,6 @@
 """Soak: smtui under load for a while, printing key-press-to-frame latency and memory over time.
 
-    python benchmarks/soak.py [--duration 60] [--line-cap 20000] [--hour]
+    python benchmarks/soak.py [--duration 60] [--line-cap 20000] [--hour] [--history N]
 
 The sandbox runs in a child process (as AWS would be elsewhere) holding, all at once:
 10,000 training jobs, 50 InService endpoints, 5,000 CloudTrail events in the last 24 hours, and a
@@ -12,7 +12,11 @@ switches, ``/`` filter keystrokes), then opens the log view of the 4-instance jo
 rest of the run, with a key every 0.3 s (``t`` timestamps, ``w`` wrap, ``up`` (pause), ``G`` (resume)).
 Latency is measured from posting the key to the next frame the app composes (a hook on ``App._display``).
 RSS is sampled every second. The log view keeps at most ``--line-cap`` lines (the app's setting
-``log_line_cap``; default 200,000): with the cap reached, memory must stay flat.
+``log_line_cap``; default 1,000,000): with the cap reached, memory must stay flat.
+
+``--history N``: the job has already written N lines (over the last two hours) when the log view opens; it
+loads them newest first, up to the cap, then follows (``--line-cap 1000000 --history 1000000``: a million
+lines held, the issue's target).
 
 ``--hour`` also feeds the log view an hour of following (3.6 million lines at 1,000 a second) in the
 time the run lasts, on top of the live lines, to show the plateau holds for an hour's worth of lines.
@@ -47,7 +51,7 @@ INSTANCES = 4
 # ---------------------------------------------------------------------------------------------- the sandbox process
 
 
-def _sandbox(queue: Any, stop: Any) -> None:
+def _sandbox(queue: Any, stop: Any, history: int = 0) -> None:
     import datetime as dt
     import random
     import threading
@@ -142,6 +146,25 @@ def _sandbox(queue: Any, stop: Any) -> None:
         logs.create_log_stream(logGroupName=group, logStreamName=s)
     backend = logs_backends[ACCOUNT_ID][sb.region]
     written = [0]
+    if history:  # what the job wrote before smtui looks: `history` lines over the last two hours
+        now_ms = int(time.time() * 1000) - 1000
+        per = history // INSTANCES
+        span = 7_200_000
+        for h, s in enumerate(streams, 1):
+            for lo in range(0, per, 10_000):
+                backend.put_log_events(
+                    group,
+                    s,
+                    [
+                        {
+                            "timestamp": now_ms - span + (i * span) // per,
+                            "message": f"[algo-{h}] step {i} loss={rng.random():.4f} lr=2e-05 "
+                            "throughput=151.2 samples/s mem=61.3GB",
+                        }
+                        for i in range(lo, min(per, lo + 10_000))
+                    ],
+                )
+        written[0] += per * INSTANCES
 
     def write() -> None:  # 1,000 lines a second, in 10 batches, straight into the backend
         step = 0
@@ -208,7 +231,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str, Any]:
+async def run(url: str, duration: float, line_cap: int, hour: bool, history: int = 0) -> dict[str, Any]:
+    import gc
+
     from smtui.app import SmtuiApp
     from smtui.aws.logs import LogEvent
     from smtui.aws.resources import BY_KEY
@@ -285,11 +310,16 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
             await key("main", ch)
         await key("main", "escape")
 
+        gc.collect()
+        out["rss_before_logs_mb"] = rss_mb()
         screen = LogScreen(BY_KEY["training"], JOB)
         await app.push_screen(screen)
         t_open = time.perf_counter()
         await poll(lambda: screen.view.lines, 60.0)
         out["log_first_lines_s"] = round(time.perf_counter() - t_open, 2)
+        await poll(lambda: not screen.busy, 600.0)
+        out["log_loaded_s"] = round(time.perf_counter() - t_open, 2)
+        out["log_loaded_lines"] = len(screen.view.lines)
         feeder = None
         fed = [0]
         if hour:  # an hour of following, compressed into the rest of the run, on top of the live lines
@@ -332,6 +362,8 @@ async def run(url: str, duration: float, line_cap: int, hour: bool) -> dict[str,
         await poll(lambda: not audit.scanning, 30.0)
         out["audit_done"] = bool(audit.progress and audit.progress.done)
         out["lines_kept"] = len(screen.view.lines)
+        gc.collect()
+        out["rss_end_mb"] = rss_mb()
         out["lines_dropped"] = screen.view.dropped
         out["lines_fed_hour"] = fed[0]
         dedupe = getattr(screen, "_dedupe", None)
@@ -355,6 +387,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--hour", action="store_true", help="also feed an hour's worth of lines (3.6 million)"
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="lines the job wrote before the log view opens (loaded newest first, up to the cap)",
     )
     parser.add_argument(
         "--python-gc",
@@ -382,7 +420,7 @@ def main() -> int:
     gc.callbacks.append(on_gc)
     ctx = mp.get_context("spawn")
     queue, stop = ctx.Queue(), ctx.Event()
-    child = ctx.Process(target=_sandbox, args=(queue, stop), daemon=True)
+    child = ctx.Process(target=_sandbox, args=(queue, stop, args.history), daemon=True)
     child.start()
     ready = queue.get(timeout=300)
     print(
@@ -391,7 +429,7 @@ def main() -> int:
         f"(seeded in {ready['seeded_s']} s)"
     )
     try:
-        res = asyncio.run(run(ready["url"], args.duration, args.line_cap, args.hour))
+        res = asyncio.run(run(ready["url"], args.duration, args.line_cap, args.hour, args.history))
     finally:
         stop.set()
     summary = queue.get(timeout=60)
@@ -406,7 +444,8 @@ def main() -> int:
     )
     print(
         f"\ntraining pane: first rows in {res['first_rows_s']} s, {listed} (ListTrainingJobs at its quota of "
-        f"2 requests/s, 100 a page); log view's first lines {res['log_first_lines_s']} s after opening"
+        f"2 requests/s, 100 a page); log view's first lines {res['log_first_lines_s']} s after opening, "
+        f"{res['log_loaded_lines']:,} lines loaded in {res['log_loaded_s']} s"
     )
     print("key press to frame (ms):")
     for name, vals in (
@@ -452,11 +491,20 @@ def main() -> int:
         if len(before) >= 2 and before[-1][2] > before[0][2]:
             per_line = (before[-1][1] - before[0][1]) * 1e6 / (before[-1][2] - before[0][2])
             print(
-                f"  growth before the cap: about {per_line:,.0f} bytes a line -> at the default cap of 200,000 "
-                f"lines about {per_line * 200_000 / 1e6:,.0f} MB for the log view"
+                f"  growth before the cap: about {per_line:,.0f} bytes a line -> at the default cap of 1,000,000 "
+                f"lines about {per_line * 1_000_000 / 1e6:,.0f} MB for the log view"
             )
     else:
         print("  the cap was not reached in this run: use a smaller --line-cap or a longer --duration")
+    if samples:
+        empty = samples[0][1]
+        print(
+            f"resident with the log view holding {res['lines_kept']:,} lines at the end: {res['rss_end_mb']:.1f} MB, "
+            f"+{res['rss_end_mb'] - empty:.1f} MB above the empty app ({empty:.1f} MB at start; whole app, log "
+            f"sources and de-duplication included), +{res['rss_end_mb'] - res['rss_before_logs_mb']:.1f} MB above "
+            f"just before the log view opened ({res['rss_before_logs_mb']:.1f} MB, with the 10,000-job listing "
+            "and the audit scan)"
+        )
     print(
         f"\nlines written by the job: {summary['lines_written']:,}; kept in the view {res['lines_kept']:,}, "
         f"dropped (oldest) {res['lines_dropped']:,}; replayed for --hour {res['lines_fed_hour']:,} of 3,600,000; "

@@ -5,7 +5,7 @@
     profile = "ml-prod"          # default AWS profile
     region = "us-east-1"         # default region
     refresh_interval = 10        # seconds between list refreshes
-    log_line_cap = 200000        # lines kept per log view, oldest dropped
+    log_line_cap = 1000000       # lines kept per log view, oldest dropped
     theme = "textual-dark"
     live_tail = "auto"           # follow logs with StartLiveTail: auto (on real AWS), on, off
     trail_lake = "EDS_ID"        # audit server-side in this CloudTrail Lake event data store (--trail-lake)
@@ -44,7 +44,7 @@ class Settings:
     profile: str | None = None
     region: str | None = None
     refresh_interval: float = 10.0
-    log_line_cap: int = 200_000
+    log_line_cap: int = 1_000_000
     theme: str = "textual-dark"
     live_tail: str = "auto"
     trail_lake: str | None = None

@@ -28,17 +28,7 @@ def test_import_contracts_are_kept(capsys):
 
 
 #: modules still over the limit, each with the issue whose work splits it (the list only shrinks)
-OVERSIZED: dict[str, str] = {
-    "smtui/aws/logs.py": "issue 13 (sources, merges, resource logs)",
-    "smtui/screens/logs.py": "issue 13",
-    "smtui/widgets/log_view.py": "issue 13 (line store, rendering, search)",
-    "smtui/screens/detail.py": "issue 12 (per-kind detail sections in modules of their own)",
-    "smtui/sandbox/scenario.py": "issue 10 (constants, driver state, log text, per-kind seeds)",
-    "smtui/sandbox/fidelity_sagemaker.py": "issue 10",
-    "smtui/sandbox/filterpattern.py": "issue 10",
-    "smtui/sandbox/middleware.py": "issue 10",
-    "smtui/sandbox/recorder.py": "issue 10",
-}
+OVERSIZED: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", sorted(SMTUI.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))

@@ -42,7 +42,7 @@ def four_streams(sandbox, job: str, per_stream: int, base: int) -> dict[str, lis
 
 
 async def test_history_interleaves_four_streams_across_pages(sandbox, aws, monkeypatch):
-    monkeypatch.setattr(logs_mod, "PAGE_LIMIT", 70)  # several pages per stream
+    monkeypatch.setattr(logs_mod.resource, "PAGE_LIMIT", 70)  # several pages per stream
     job = uid("inter")
     base = now_ms() - 600_000
     four_streams(sandbox, job, 250, base)
@@ -206,7 +206,7 @@ async def test_polling_source_backs_off_with_a_notice_and_carries_on(sandbox, aw
         return await real()
 
     monkeypatch.setattr(src, "poll_once", flaky)
-    monkeypatch.setattr(logs_mod, "_backoff", lambda attempt, cap=30.0: 0.01)
+    monkeypatch.setattr(logs_mod.sources, "_backoff", lambda attempt, cap=30.0: 0.01)
     agen = src.batches()
     batch = await asyncio.wait_for(agen.__anext__(), 10)
     await agen.aclose()
@@ -285,15 +285,21 @@ def test_parse_time():
 
 
 def test_instances_not_logged():
+    from smtui.aws.resources import ENDPOINT, PROCESSING, TRANSFORM
+
     d4 = {"ResourceConfig": {"InstanceCount": 4}}
-    assert instances_not_logged(d4, ["algo-1", "algo-3"]) == ["algo-2", "algo-4"]
-    assert instances_not_logged(d4, ["algo-1", "algo-2", "algo-3", "algo-4"]) == []
-    assert instances_not_logged(d4, []) == ["algo-1", "algo-2", "algo-3", "algo-4"]
+    assert instances_not_logged(TRAINING, d4, ["algo-1", "algo-3"]) == ["algo-2", "algo-4"]
+    assert instances_not_logged(TRAINING, d4, ["algo-1", "algo-2", "algo-3", "algo-4"]) == []
+    assert instances_not_logged(TRAINING, d4, []) == ["algo-1", "algo-2", "algo-3", "algo-4"]
     groups = {"ResourceConfig": {"InstanceGroups": [{"InstanceCount": 2}, {"InstanceCount": 1}]}}
-    assert instances_not_logged(groups, ["algo-1"]) == ["algo-2", "algo-3"]
+    assert instances_not_logged(TRAINING, groups, ["algo-1"]) == ["algo-2", "algo-3"]
+    proc = {"ProcessingResources": {"ClusterConfig": {"InstanceCount": 2}}}
+    assert instances_not_logged(PROCESSING, proc, ["algo-2"]) == ["algo-1"]
     tr = {"TransformResources": {"InstanceCount": 3}}
-    assert instances_not_logged(tr, ["i-0abc", "i-0abc/data-log"]) == ["2 instances"]
-    assert instances_not_logged(None, ["algo-1"]) == []
+    assert instances_not_logged(TRANSFORM, tr, ["i-0abc", "i-0abc/data-log"]) == ["2 instances"]
+    assert instances_not_logged(TRANSFORM, tr, []) == ["3 instances"]
+    assert instances_not_logged(TRAINING, None, ["algo-1"]) == []
+    assert instances_not_logged(ENDPOINT, {"EndpointName": "x"}, []) == []
 
 
 def test_health_check_lines():
@@ -318,7 +324,10 @@ async def test_job_instances_compared_with_streams(sandbox, aws):
     put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-3-1700000000", [(t, "y")])
     logs = ResourceLogs(aws, TRAINING, job)
     describe = await logs.describe()
-    assert instances_not_logged(describe, [s.source for s in await logs.streams()]) == ["algo-2", "algo-4"]
+    assert instances_not_logged(TRAINING, describe, [s.source for s in await logs.streams()]) == [
+        "algo-2",
+        "algo-4",
+    ]
 
 
 async def test_growing_overlap_never_reaches_back_to_forgotten_events(sandbox, aws):
@@ -343,7 +352,7 @@ async def test_growing_overlap_never_reaches_back_to_forgotten_events(sandbox, a
 
 
 async def test_tail_reads_the_newest_first_interleaved(sandbox, aws, monkeypatch):
-    monkeypatch.setattr(logs_mod, "PAGE_LIMIT", 70)
+    monkeypatch.setattr(logs_mod.resource, "PAGE_LIMIT", 70)
     job = uid("tail")
     base = now_ms() - 600_000
     streams = four_streams(sandbox, job, 250, base)
@@ -361,3 +370,32 @@ async def test_tail_reads_the_newest_first_interleaved(sandbox, aws, monkeypatch
     assert sum(len(b) for b, _ in everything) == 1000 and everything[-1][1] is True
     window = [b async for b in logs.tail(base + 100, base + 400, limit=10_000)]
     assert sorted(e.timestamp for b, _ in window for e in b) == list(range(base + 100, base + 400))
+
+
+async def test_fan_in_keeps_a_stream_that_runs_ahead_to_a_page_or_so():
+    """A sparse stream gets far ahead of a dense one in time: it waits instead of buffering its whole log
+    (the headless path holds about a page per stream, whatever the job's size)."""
+    import asyncio
+
+    from smtui.aws.logs import LogEvent, fan_in
+    from smtui.aws.logs.merge import Interleaver
+
+    page = 100
+    dense = [LogEvent(t, f"d{t}", "dense", "a") for t in range(0, 20_000)]
+    sparse = [LogEvent(t, f"s{t}", "sparse", "b") for t in range(5, 20_000, 4)]
+    streams = {"dense": dense, "sparse": sparse}
+    fetched, out, most = [0], [], [0]
+
+    async def pages(name: str):
+        events = streams[name]
+        for lo in range(0, len(events), page):
+            await asyncio.sleep(0)  # a request in flight
+            fetched[0] += len(events[lo : lo + page])
+            most[0] = max(most[0], fetched[0] - len(out))  # read but not yet let out of the merge
+            yield events[lo : lo + page]
+
+    async for batch in fan_in(["dense", "sparse"], pages, Interleaver(2), ahead=3 * page):
+        out.extend(batch)
+    assert [e.message for e in out] == [e.message for e in sorted(dense + sparse, key=lambda e: e.timestamp)]
+    # the limit for the stream ahead, plus a page or two in flight per stream (without it: the sparse log whole)
+    assert most[0] <= 3 * page + 4 * page

@@ -224,3 +224,62 @@ def test_follow_prints_new_lines_and_ctrl_c_exits_zero(sandbox):
         if proc.poll() is None:
             proc.kill()
     assert lines.count("algo-1 before\n") == 1 and lines.count("algo-1 after\n") == 1
+
+
+async def test_a_filter_that_matches_nothing_says_so_on_stderr(sandbox, aws, capsys):
+    """The README's `--filter '"ERROR"' --json` against lines that say `error` in lower case: stdout stays
+    empty (for scripts), stderr says no event matched, and between which times."""
+    job = uid("nomatch")
+    create_training_job(sandbox, job)
+    base = now_ms() - 60_000
+    put_lines(
+        sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(base, "error: lower case"), (base + 1, "ok")]
+    )
+    rc, out, err = await run_logs(aws, capsys, "training", job, "--filter", '"ERROR"', "--json")
+    assert rc == 0 and out == ""
+    assert 'no events matched "ERROR" between the start of the log and now' in err
+    rc, out, err = await run_logs(aws, capsys, "training", job, "--filter", '"error"', "--since", "1h")
+    assert rc == 0 and "error: lower case" in out and "no events" not in err
+    rc, out, err = await run_logs(
+        aws, capsys, "training", job, "--since", "2026-01-01", "--until", "2026-01-02"
+    )
+    assert out == "" and "no events between 2026-01-01 00:00:00 UTC and 2026-01-02 00:00:00 UTC" in err
+
+
+async def test_an_unknown_source_is_named_with_the_known_ones(sandbox, aws, capsys):
+    job = uid("nosrc")
+    create_training_job(sandbox, job, instances=2)
+    base = now_ms() - 60_000
+    for k in (1, 2):
+        put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-{k}-1700000000", [(base + k, f"from {k}")])
+    rc, out, err = await run_logs(aws, capsys, "training", job, "--source", "algo-9")
+    assert rc == 1 and out == ""
+    assert "no such source algo-9 (known: algo-1, algo-2)" in err
+    rc, out, err = await run_logs(
+        aws, capsys, "training", job, "--source", "algo-9,algo-2", "--timestamps", "none"
+    )
+    assert rc == 0 and out.splitlines() == ["algo-2 from 2"] and "no such source algo-9" in err
+
+
+async def test_following_an_unknown_source_says_so_and_waits_for_it(sandbox, aws, capsys):
+    import asyncio
+
+    job = uid("nosrcf")
+    create_training_job(sandbox, job)
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(now_ms() - 5000, "from 1")])
+    args = build_parser(["logs", "training", job, "--follow", "--source", "algo-9"]).parse_args(
+        ["logs", "training", job, "--follow", "--source", "algo-9", "--live-tail", "off"]
+    )
+    task = asyncio.create_task(headless_logs.run(args, aws, Settings()))
+    err = ""
+    try:
+        for _ in range(400):
+            err += capsys.readouterr().err
+            if "following" in err and "no events" in err:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert "no such source algo-9 yet; following in case it starts logging (known: algo-1)" in err
+    assert "(so far; following)" in err

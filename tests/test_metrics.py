@@ -15,7 +15,9 @@ def test_job_queries_use_the_host_dimension_per_instance():
     hosts = metrics.job_hosts(TRAINING, "llama", {"ResourceConfig": {"InstanceCount": 4}})
     assert hosts == [f"llama/algo-{i}" for i in range(1, 5)]
     queries = metrics.job_queries(TRAINING, hosts)
-    assert {q.metric for q in queries} == set(metrics.JOB_METRICS)
+    assert {q.metric for q in queries} == set(
+        TRAINING.metric_names
+    ) and "DiskUtilization" in TRAINING.metric_names
     assert all(q.namespace == "/aws/sagemaker/TrainingJobs" and q.unit == "Percent" for q in queries)
     assert {q.dimensions for q in queries} == {(("Host", h),) for h in hosts}
     assert len({q.id for q in queries}) == len(queries)

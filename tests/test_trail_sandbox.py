@@ -154,16 +154,8 @@ async def test_assume_role_with_source_identity_is_attributed(own, own_aws):
     tag = uuid.uuid4().hex[:6]
     carol = own.boto3_client("sagemaker", **own.studio_credentials(f"carol{tag}"))
     train(carol, f"carol-{tag}")
-    sts = own.boto3_client("sts")
-    c = sts.assume_role(
-        RoleArn="arn:aws:iam::123456789012:role/ci-pipeline-role", RoleSessionName=f"ci-{tag}"
-    )["Credentials"]
-    ci = own.boto3_client(
-        "sagemaker",
-        aws_access_key_id=c["AccessKeyId"],
-        aws_secret_access_key=c["SecretAccessKey"],
-        aws_session_token=c["SessionToken"],
-    )
+    # the role trusts GitHub's OIDC provider only: the pipeline comes in with a web identity
+    ci = own.boto3_client("sagemaker", **own.ci_credentials(f"ci-{tag}"))
     train(ci, f"ci-{tag}")
     events, _ = await collect(own_aws, TrailQuery.last(timedelta(hours=1), event_name="CreateTrainingJob"))
     mine = {e.resource: e for e in events if tag in e.resource}

@@ -27,13 +27,6 @@ from smtui.aws.resources import ResourceKind
 if TYPE_CHECKING:  # pragma: no cover
     from smtui.aws.session import AwsSession
 
-JOB_METRICS = (
-    "CPUUtilization",
-    "MemoryUtilization",
-    "GPUUtilization",
-    "GPUMemoryUtilization",
-    "DiskUtilization",
-)
 ENDPOINT_INVOCATION_METRICS = (
     ("Invocations", "Sum", "None"),
     ("ModelLatency", "Average", "Microseconds"),
@@ -153,10 +146,7 @@ def window_for(
     end = min(end, now)
     created = (
         as_aware(
-            describe.get("TrainingStartTime")
-            or describe.get("ProcessingStartTime")
-            or describe.get("TransformStartTime")
-            or describe.get("CreationTime")
+            (describe.get(kind.start_field) if kind.start_field else None) or describe.get("CreationTime")
         )
         or end - WINDOW
     )
@@ -171,22 +161,9 @@ def window_for(
     return Window(start, end, period)
 
 
-def instance_count(kind: ResourceKind, describe: Mapping[str, Any]) -> int:
-    if kind.key == "training":
-        rc = describe.get("ResourceConfig") or {}
-        groups = rc.get("InstanceGroups") or []
-        if groups:
-            return sum(int(g.get("InstanceCount") or 0) for g in groups) or 1
-        return int(rc.get("InstanceCount") or 1)
-    if kind.key == "processing":
-        cc = (describe.get("ProcessingResources") or {}).get("ClusterConfig") or {}
-        return int(cc.get("InstanceCount") or 1)
-    return 1
-
-
 def job_hosts(kind: ResourceKind, name: str, describe: Mapping[str, Any]) -> list[str]:
     """Host dimension values of a training or processing job: ``<job>/algo-1`` .. ``algo-N``."""
-    return [f"{name}/algo-{i}" for i in range(1, instance_count(kind, describe) + 1)]
+    return [f"{name}/{kind.host_label_fmt.format(n=i)}" for i in range(1, kind.instances(describe) + 1)]
 
 
 async def discover_hosts(aws: AwsSession, kind: ResourceKind, name: str) -> list[str]:
@@ -209,9 +186,8 @@ async def discover_hosts(aws: AwsSession, kind: ResourceKind, name: str) -> list
 
 
 def job_queries(kind: ResourceKind, hosts: Sequence[str]) -> list[MetricQuery]:
-    names = [m for m in JOB_METRICS if not (kind.key == "transform" and m == "DiskUtilization")]
     out = []
-    for m_i, metric in enumerate(names):
+    for m_i, metric in enumerate(kind.metric_names):
         for h_i, host in enumerate(hosts):
             short = host.split("/", 1)[1] if "/" in host else host
             out.append(
@@ -287,3 +263,27 @@ def format_value(value: float | None, unit: str | None, stat: str = "Average") -
     if value >= 1000:
         return f"{value / 1000:.1f}k"
     return f"{value:.0f}" if value == int(value) else f"{value:.2f}"
+
+
+async def queries_for(
+    aws: AwsSession,
+    kind: ResourceKind,
+    name: str,
+    describe: Mapping[str, Any],
+    related: Mapping[str, Mapping[str, Any]] | None = None,
+    hosts: list[str] | None = None,
+) -> tuple[list[MetricQuery], list[str] | None]:
+    """The queries of ``kind``'s metrics plan for one resource, and the hosts discovered (kept by the caller:
+    ListMetrics is asked once). No plan: no queries."""
+    if kind.metrics_plan == "variants":
+        variants = [v.get("VariantName") for v in describe.get("ProductionVariants") or []]
+        if not variants:  # still Creating: the configured ones
+            for answer in (related or {}).values():
+                variants = [v.get("VariantName") for v in answer.get("ProductionVariants") or []]
+        return endpoint_queries(name, [v for v in variants if v]), hosts
+    if kind.metrics_plan == "discovered-hosts":
+        hosts = hosts or await discover_hosts(aws, kind, name)
+        return job_queries(kind, hosts), hosts
+    if kind.metrics_plan == "hosts":
+        return job_queries(kind, job_hosts(kind, name, describe)), hosts
+    return [], hosts

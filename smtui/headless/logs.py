@@ -127,6 +127,12 @@ class _Printer:
         self.out.write("".join(chunks))
 
 
+def _when(ms: int | None, otherwise: str) -> str:
+    if ms is None:
+        return otherwise
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     from smtui.aws.logs import (
         MIN_OVERLAP_MS,
@@ -150,9 +156,12 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     if args.follow and args.until:
         err.write("smtui logs: --until cannot be used with --follow\n")
         return 2
-    logs = ResourceLogs(
-        aws, kind, args.name, pattern=args.pattern, notice=lambda m: m and err.write(f"smtui logs: {m}\n")
-    )
+
+    def notice(message: str) -> None:
+        if message:
+            err.write(f"smtui logs: {message}\n")
+
+    logs = ResourceLogs(aws, kind, args.name, pattern=args.pattern, notice=notice)
     # The resource is described before anything is printed, but while its first log pages are in flight.
     describe_task: asyncio.Task[dict[str, Any]] | None = None
 
@@ -178,7 +187,7 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
         elif args.since.strip().lower() in ("start", "all", "beginning"):
             if (describe := await described()) is None:
                 return 1
-            start = resource_start_ms(describe) if kind is ENDPOINT else None
+            start = resource_start_ms(kind, describe) if not kind.end_field else None
             start = None if start is None else start - 60_000
         else:
             start = parse_time(args.since, now_ms=now)
@@ -196,10 +205,12 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
         return 1
     if wanted is not None:
         unknown = wanted - set(sources)
-        if unknown and not args.follow:
-            err.write(
-                f"smtui logs: no such source {', '.join(sorted(unknown))} (known: {', '.join(sources) or 'none'})\n"
-            )
+        if unknown:
+            known = ", ".join(sources) or "none yet"
+            later = " yet; following in case it starts logging" if args.follow else ""
+            err.write(f"smtui logs: no such source {', '.join(sorted(unknown))}{later} (known: {known})\n")
+            if unknown == wanted and not args.follow:
+                return 1
         streams = [s for s in streams if s.source in wanted]
     if not streams and not args.follow and not args.pattern:
         err.write(f"smtui logs: no log streams for {kind.singular} {args.name} in {logs.group}\n")
@@ -229,7 +240,7 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
             describe = await described()
             if describe is None:
                 return False
-            missing = instances_not_logged(describe, sources)
+            missing = instances_not_logged(kind, describe, sources)
             if missing:
                 err.write(f"smtui logs: not logged yet: {', '.join(missing)}\n")
         return True
@@ -247,6 +258,14 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     if not await check():
         return 1
     sys.stdout.flush()
+    if not printer.lines:  # nothing printed: say so, and for which range (stdout stays empty for scripts)
+        what = f"no events matched {args.pattern}" if args.pattern else "no events"
+        if wanted is not None:
+            what += f" from {', '.join(sorted(wanted))}"
+        err.write(
+            f"smtui logs: {what} between {_when(start, 'the start of the log')} and {_when(history_end, 'now')}"
+            f"{' (so far; following)' if args.follow else ''}\n"
+        )
     if not args.follow:
         return 0
     live = {"auto": None, "on": True, "off": False}[args.live_tail]

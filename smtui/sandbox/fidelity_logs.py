@@ -12,6 +12,12 @@
   and still carry a token, as on AWS), eventIds stable across calls, and the real pattern language
   (:mod:`smtui.sandbox.filterpattern`), an invalid pattern answering ``InvalidParameterException``.
 * GetLogEvents ``endTime`` is exclusive on AWS; moto included events at ``endTime``.
+* DescribeLogGroups/DescribeLogStreams send ``"nextToken": null`` on their last page; AWS leaves it out.
+* StopQuery is not implemented (HTTP 500): a query moto has (moto completes them at once) answers
+  ``success: false``, as AWS does for a query that is no longer running; an unknown one
+  ResourceNotFoundException.
+* An identifier ending in ``:*`` (the ``arn`` DescribeLogGroups returns, meant for IAM policies) is
+  rejected, as AWS and moto's own AWS-verified tests do: ``logGroupArn`` is the one to pass.
 
 ``ORIGINALS`` keeps moto's own functions so tests can show each patch is still needed.
 """
@@ -47,12 +53,12 @@ def find_log_group(backend: Any, log_group_id: str | None = None, log_group_name
     if log_group_name:
         group = backend.groups.get(log_group_name)
     elif log_group_id:
-        if not re.fullmatch(r"[\w#+=/:,.@*-]*", log_group_id):
+        if not re.fullmatch(r"[\w#+=/:,.@-]*", log_group_id):
             raise invalid(
                 msg="1 validation error detected: Value at 'logGroupIdentifier' failed to satisfy "
                 "constraint: Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*"
             )
-        ident = log_group_id.removesuffix(":*")
+        ident = log_group_id
         if ident.startswith("arn:"):
             group = next((g for g in backend.groups.values() if g.arn == ident), None)
         else:
@@ -275,6 +281,22 @@ def _response_filter_log_events(self: Any) -> str:
     return json.dumps(filter_log_events(self.logs_backend, params))
 
 
+def _without_nulls(name: str) -> Any:
+    def answer(self: Any) -> str:
+        body = json.loads(ORIGINALS[f"LogsResponse.{name}"](self))
+        return json.dumps({k: v for k, v in body.items() if v is not None})
+
+    answer.__name__ = name
+    return answer
+
+
+def _stop_query(self: Any) -> str:
+    _, not_found = _errors()
+    if self._get_param("queryId") not in self.logs_backend.queries:
+        raise not_found("The specified query does not exist.")
+    return json.dumps({"success": False})
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -292,9 +314,14 @@ def apply() -> None:
     def _find(self: Any, log_group_id: str | None = None, log_group_name: str | None = None) -> Any:
         return find_log_group(self, log_group_id=log_group_id, log_group_name=log_group_name)
 
-    LogsBackend._find_log_group = _find
-    LogsBackend.describe_log_streams = _describe_log_streams
-    LogsBackend.get_log_events = _get_log_events
-    LogStream.get_log_events = _stream_get_log_events
-    LogsResponse.filter_log_events = _response_filter_log_events
+    LogsBackend._find_log_group = _find  # type: ignore[method-assign]
+    LogsBackend.describe_log_streams = _describe_log_streams  # type: ignore[method-assign]
+    LogsBackend.get_log_events = _get_log_events  # type: ignore[method-assign]
+    LogStream.get_log_events = _stream_get_log_events  # type: ignore[method-assign]
+    LogsResponse.filter_log_events = _response_filter_log_events  # type: ignore[method-assign]
+    ORIGINALS["LogsResponse.stop_query"] = LogsResponse.__dict__.get("stop_query")
+    LogsResponse.stop_query = _stop_query  # type: ignore[attr-defined]
+    for name in ("describe_log_groups", "describe_log_streams"):
+        ORIGINALS[f"LogsResponse.{name}"] = getattr(LogsResponse, name)
+        setattr(LogsResponse, name, _without_nulls(name))
     _applied = True

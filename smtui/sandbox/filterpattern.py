@@ -17,25 +17,23 @@ sandbox answers as AWS does: HTTP 400 ``InvalidParameterException`` "Invalid fil
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-Matcher = Callable[[str], bool]
-MAX_PATTERN_LENGTH = 1024
-MAX_REGEXES = 2
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_MISSING = object()
-
-
-class FilterPatternError(ValueError):
-    """The pattern is not valid filter-pattern syntax."""
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__("Invalid filter pattern" + (f": {detail}" if detail else ""))
-        self.detail = detail
+from smtui.sandbox.filterpattern_json import _compile_json
+from smtui.sandbox.filterpattern_values import (  # noqa: F401 - FilterPatternError is this module's too
+    _MISSING,
+    _NUMBER,
+    MAX_PATTERN_LENGTH,
+    FilterPatternError,
+    Matcher,
+    _comparison,
+    _read_quoted,
+    _read_regex,
+    _RegexBudget,
+)
 
 
 def _match_all(_: str) -> bool:
@@ -68,61 +66,6 @@ def matches(pattern: str | None, message: str) -> bool:
     return compile_pattern(pattern)(message)
 
 
-class _RegexBudget:
-    def __init__(self) -> None:
-        self.used = 0
-
-    def compile(self, body: str) -> re.Pattern[str]:
-        self.used += 1
-        if self.used > MAX_REGEXES:
-            raise FilterPatternError("at most two regular expressions per pattern")
-        if "(" in body or ")" in body:
-            raise FilterPatternError("parentheses are not supported in regular expressions")
-        if not body:
-            raise FilterPatternError("empty regular expression")
-        try:
-            return re.compile(body)
-        except re.error as exc:
-            raise FilterPatternError(f"bad regular expression: {exc}") from None
-
-
-# --------------------------------------------------------------------------- shared lexing
-
-
-def _read_quoted(text: str, i: int) -> tuple[str, int]:
-    """``text[i]`` is ``"``: the unescaped contents and the index after the closing quote."""
-    out = []
-    i += 1
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if c == '"':
-            return "".join(out), i + 1
-        out.append(c)
-        i += 1
-    raise FilterPatternError("unterminated quoted string")
-
-
-def _read_regex(text: str, i: int) -> tuple[str, int]:
-    """``text[i]`` is ``%``: the regex body and the index after the closing ``%``."""
-    j = i + 1
-    body = []
-    while j < len(text):
-        c = text[j]
-        if c == "\\" and j + 1 < len(text) and text[j + 1] == "%":
-            body.append("%")
-            j += 2
-            continue
-        if c == "%":
-            return "".join(body), j + 1
-        body.append(c)
-        j += 1
-    raise FilterPatternError("unterminated regular expression")
-
-
 # --------------------------------------------------------------------------- terms
 
 
@@ -146,8 +89,7 @@ def _compile_terms(text: str, budget: _RegexBudget) -> Matcher:
             bucket.append(_contains(term))
         elif c == "%":
             body, i = _read_regex(text, i)
-            rx = budget.compile(body)
-            bucket.append(lambda m, _s=rx.search: _s(m) is not None)
+            bucket.append(_searches(budget.compile(body)))
         else:
             j = i
             while j < n and not text[j].isspace():
@@ -172,250 +114,12 @@ def _compile_terms(text: str, budget: _RegexBudget) -> Matcher:
     return match
 
 
+def _searches(rx: re.Pattern[str]) -> Matcher:
+    return lambda m: rx.search(m) is not None
+
+
 def _contains(term: str) -> Matcher:
     return lambda message: term in message
-
-
-# --------------------------------------------------------------------------- values (JSON and delimited)
-
-
-def _glob(value: str) -> Callable[[str], bool]:
-    if "*" not in value:
-        return lambda s: s == value
-    rx = re.compile(
-        "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", value)), re.DOTALL
-    )
-    return lambda s: rx.fullmatch(s) is not None
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip() or "x"):
-        return float(value)
-    return None
-
-
-def _comparison(op: str, kind: str, raw: Any, budget: _RegexBudget) -> Callable[[Any], bool]:
-    """A test on one extracted value. ``kind`` is "string", "number", "bare" or "regex"."""
-    if kind == "regex":
-        if op not in ("=", "!="):
-            raise FilterPatternError("regular expressions work with = and != only")
-        rx = budget.compile(raw)
-
-        def test_rx(v: Any) -> bool:
-            if v is _MISSING or v is None or isinstance(v, dict | list):
-                return False
-            return (rx.search(v if isinstance(v, str) else json.dumps(v)) is not None) == (op == "=")
-
-        return test_rx
-    if op in ("<", "<=", ">", ">="):
-        number = _as_number(raw) if kind != "string" else None
-        if number is None:
-            raise FilterPatternError(f"{op} needs a number")
-        cmp = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}[op]
-
-        def test_num(v: Any) -> bool:
-            x = _as_number(v)
-            return x is not None and cmp(x, number)
-
-        return test_num
-    number = _as_number(raw) if kind in ("number", "bare") else None
-    glob = _glob(str(raw))
-
-    def equal(v: Any) -> bool:
-        if v is _MISSING or v is None or isinstance(v, dict | list):
-            return False
-        if number is not None:
-            x = _as_number(v)
-            if x is not None:
-                return x == number
-        if isinstance(v, bool):
-            v = "true" if v else "false"
-        return glob(v if isinstance(v, str) else str(v))
-
-    if op == "=":
-        return equal
-    if op == "!=":
-        return lambda v: v is not _MISSING and not equal(v)
-    raise FilterPatternError(f"unknown operator {op!r}")
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-_JSON_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<op>&&|\|\||!=|<=|>=|=|<|>)
-  | (?P<paren>[()])
-  | (?P<selector>\$(?:\.[A-Za-z0-9_@\-]+|\.\*|\[\d+\]|\[\*\])*)
-  | (?P<string>")
-  | (?P<regex>%)
-  | (?P<word>[^\s()&|=<>!"%]+)
-""",
-    re.VERBOSE,
-)
-
-
-def _tokenize_json(body: str) -> list[tuple[str, Any]]:
-    tokens: list[tuple[str, Any]] = []
-    i = 0
-    while i < len(body):
-        m = _JSON_TOKEN.match(body, i)
-        if not m:
-            raise FilterPatternError(f"unexpected {body[i]!r}")
-        kind = m.lastgroup
-        if kind == "ws":
-            i = m.end()
-        elif kind == "string":
-            value, i = _read_quoted(body, i)
-            tokens.append(("string", value))
-        elif kind == "regex":
-            value, i = _read_regex(body, i)
-            tokens.append(("regex", value))
-        else:
-            tokens.append((kind or "", m.group()))
-            i = m.end()
-    return tokens
-
-
-def _selector_path(selector: str) -> list[Any]:
-    path: list[Any] = []
-    for part in re.findall(r"\.([A-Za-z0-9_@\-]+|\*)|\[(\d+|\*)\]", selector[1:]):
-        key, index = part
-        if key:
-            path.append("*" if key == "*" else key)
-        else:
-            path.append("*" if index == "*" else int(index))
-    return path
-
-
-def _extract(doc: Any, path: list[Any]) -> list[Any]:
-    """Every value the path reaches (wildcards fan out); [] when nothing is there."""
-    values = [doc]
-    for step in path:
-        nxt = []
-        for v in values:
-            if step == "*":
-                if isinstance(v, list):
-                    nxt.extend(v)
-                elif isinstance(v, dict):
-                    nxt.extend(v.values())
-            elif isinstance(step, int):
-                if isinstance(v, list) and step < len(v):
-                    nxt.append(v[step])
-            elif isinstance(v, dict) and step in v:
-                nxt.append(v[step])
-        values = nxt
-        if not values:
-            return []
-    return values
-
-
-class _JsonParser:
-    def __init__(self, tokens: list[tuple[str, Any]], budget: _RegexBudget) -> None:
-        self.tokens = tokens
-        self.pos = 0
-        self.budget = budget
-
-    def peek(self) -> tuple[str, Any] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> tuple[str, Any]:
-        tok = self.peek()
-        if tok is None:
-            raise FilterPatternError("unexpected end of pattern")
-        self.pos += 1
-        return tok
-
-    def parse(self) -> Callable[[Any], bool]:
-        if not self.tokens:
-            raise FilterPatternError("empty JSON pattern")
-        expr = self.or_expr()
-        if self.peek() is not None:
-            raise FilterPatternError(f"unexpected {self.peek()[1]!r}")
-        return expr
-
-    def or_expr(self) -> Callable[[Any], bool]:
-        parts = [self.and_expr()]
-        while self.peek() == ("op", "||"):
-            self.take()
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else (lambda d: any(p(d) for p in parts))
-
-    def and_expr(self) -> Callable[[Any], bool]:
-        parts = [self.unary()]
-        while self.peek() == ("op", "&&"):
-            self.take()
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else (lambda d: all(p(d) for p in parts))
-
-    def unary(self) -> Callable[[Any], bool]:
-        if self.peek() == ("paren", "("):
-            self.take()
-            inner = self.or_expr()
-            if self.take() != ("paren", ")"):
-                raise FilterPatternError("unbalanced parentheses")
-            return inner
-        return self.comparison()
-
-    def comparison(self) -> Callable[[Any], bool]:
-        kind, selector = self.take()
-        if kind != "selector":
-            raise FilterPatternError(f"expected a $. selector, got {selector!r}")
-        path = _selector_path(selector)
-        kind, value = self.take()
-        if kind == "word" and value in ("IS", "NOT"):
-            _, what = self.take()
-            if value == "NOT":
-                if what != "EXISTS":
-                    raise FilterPatternError("expected NOT EXISTS")
-                return lambda d: not _extract(d, path)
-            tests = {"NULL": lambda v: v is None, "TRUE": lambda v: v is True, "FALSE": lambda v: v is False}
-            if what not in tests:
-                raise FilterPatternError("expected IS NULL, IS TRUE or IS FALSE")
-            test = tests[what]
-            return lambda d: any(test(v) for v in _extract(d, path))
-        if kind != "op" or value in ("&&", "||"):
-            raise FilterPatternError(f"expected a comparison after {selector}")
-        op = value
-        vkind, raw = self.take()
-        if vkind == "word":
-            vkind = "number" if _NUMBER.fullmatch(raw) else "bare"
-        elif vkind not in ("string", "regex"):
-            raise FilterPatternError(f"expected a value after {op}")
-        test = _comparison(op, vkind, raw, self.budget)
-        if op == "!=":
-            return lambda d: (lambda vs: bool(vs) and all(test(v) for v in vs))(_extract(d, path))
-        return lambda d: any(test(v) for v in _extract(d, path))
-
-
-def _load_json(message: str) -> Any:
-    text = message.strip()
-    if not text or text[0] not in "{[":
-        start = text.find("{")
-        if start < 0:
-            return _MISSING
-        text = text[start:]
-    try:
-        return json.loads(text)
-    except ValueError:
-        return _MISSING
-
-
-def _compile_json(body: str, budget: _RegexBudget) -> Matcher:
-    expr = _JsonParser(_tokenize_json(body), budget).parse()
-
-    def match(message: str) -> bool:
-        if "{" not in message and "[" not in message:
-            return False
-        doc = _load_json(message)
-        return doc is not _MISSING and isinstance(doc, dict | list) and expr(doc)
-
-    return match
 
 
 # --------------------------------------------------------------------------- space-delimited
@@ -485,9 +189,9 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         if entry == "...":
             names.append(None)
             continue
-        ors = []
+        ors: list[list[tuple[str, Callable[[Any], bool] | None]]] = []
         for alt in _split_top(entry, "||"):
-            ands = []
+            ands: list[tuple[str, Callable[[Any], bool] | None]] = []
             for part in _split_top(alt, "&&"):
                 if _FIELD_NAME.match(part.strip()):
                     ands.append((part.strip(), None))
@@ -500,9 +204,7 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         names.append(first)
         tests = [[(n, t) for n, t in ands if t is not None] for ands in ors]
         if any(tests):
-            conditions.append(
-                lambda fields, _t=tests: any(all(t(fields.get(n, _MISSING)) for n, t in ands) for ands in _t)
-            )
+            conditions.append(_any_of(tests))
     fixed = [n for n in names if n is not None]
     has_ellipsis = len(fixed) != len(names)
 
@@ -516,6 +218,11 @@ def _compile_delimited(body: str, budget: _RegexBudget) -> Matcher:
         return fields is not None and all(c(fields) for c in conditions)
 
     return match
+
+
+def _any_of(tests: list[list[tuple[str, Callable[[Any], bool]]]]) -> Callable[[dict[str, str]], bool]:
+    """Fields pass when every condition of any one ``||`` alternative holds."""
+    return lambda fields: any(all(t(fields.get(n, _MISSING)) for n, t in ands) for ands in tests)
 
 
 def _bind_with_ellipses(names: list[str | None], values: list[str]) -> dict[str, str] | None:

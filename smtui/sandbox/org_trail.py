@@ -26,7 +26,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smtui.sandbox import trail_delivery
-from smtui.sandbox.recorder import Identity, Recorder, sagemaker_resources
+from smtui.sandbox.identity import Identity
+from smtui.sandbox.recorder import Recorder
+from smtui.sandbox.trail_records import sagemaker_resources
 
 ORG_ID = "o-smtuidemo01"
 DEV_ACCOUNT = "123456789012"  # the sandbox account

@@ -12,11 +12,25 @@ def apply() -> None:
     global _applied
     if _applied:
         return
-    from smtui.sandbox import fidelity_logs, fidelity_sagemaker, fidelity_sts, fidelity_trail
+    from smtui.sandbox import (
+        fidelity_athena,
+        fidelity_lifecycle,
+        fidelity_logs,
+        fidelity_profiles,
+        fidelity_sagemaker,
+        fidelity_sts,
+        fidelity_trail,
+    )
 
-    for module in (fidelity_trail, fidelity_sts, fidelity_logs, fidelity_sagemaker):
+    # fidelity_lifecycle wraps what fidelity_sagemaker installs: the order matters
+    for module in (
+        fidelity_trail,
+        fidelity_sts,
+        fidelity_logs,
+        fidelity_sagemaker,
+        fidelity_profiles,
+        fidelity_lifecycle,
+        fidelity_athena,
+    ):
         module.apply()
-    from smtui.sandbox import fidelity_athena  # Athena that runs the SQL (issue 14)
-
-    fidelity_athena.apply()
     _applied = True

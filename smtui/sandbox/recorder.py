@@ -1,158 +1,36 @@
-"""The sandbox's CloudTrail: every SageMaker call (and STS AssumeRole) that passes the middleware is kept
-as a management event with the layout of a real CloudTrail record (eventVersion 1.09).
+"""The sandbox's CloudTrail event history: the management events of every service the sandbox serves
+(SageMaker, CloudWatch Logs, IAM, STS) that pass the middleware, as CloudTrail records
+(:mod:`smtui.sandbox.trail_records` builds them), optionally delivered late.
 
-Access keys map to identities: the sandbox's admin key is the IAM user ``sandbox-admin``; keys returned
-by AssumeRole are assumed-role sessions carrying that call's role, session name and SourceIdentity;
-keys of users made with :meth:`Sandbox.create_user_with_policy` are those users; any other key is the
-IAM user ``unknown``.
+Access keys map to identities (:mod:`smtui.sandbox.identity`): the sandbox's admin key is the IAM user
+``sandbox-admin``; keys returned by AssumeRole are assumed-role sessions carrying that call's role, session
+name and SourceIdentity; the sandbox's SageMaker-service key is ``sagemaker.amazonaws.com``; keys of users
+made with :meth:`Sandbox.create_user_with_policy` are those users; any other key is the IAM user ``unknown``.
 
-``LookupEvents`` (:mod:`smtui.sandbox.fidelity_trail`) serves :attr:`Recorder.events`. There is one
-recorder per account and region in a process (:func:`for_account`), like moto's own state; the
-recorder of the request being served is found through :func:`current`.
+``LookupEvents`` (:mod:`smtui.sandbox.fidelity_trail`) serves :attr:`Recorder.events` once delivered:
+AWS takes about five minutes; :attr:`Recorder.delay` (``--trail-delay``) does the same here. There is one
+recorder per account and region in a process (:func:`for_account`), like moto's own state; the recorder of
+the request being served is found through :func:`current`. The records are kept as CloudTrail writes them
+into its S3 files, so :meth:`Recorder.s3_file` is ``{"Records": [...]}``.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import json
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from xml.sax.saxutils import unescape
 
-#: SageMaker name parameters -> (CloudTrail resource type, ARN resource prefix)
-_SAGEMAKER_RESOURCES: dict[str, tuple[str, str]] = {
-    "TrainingJobName": ("AWS::SageMaker::TrainingJob", "training-job"),
-    "ProcessingJobName": ("AWS::SageMaker::ProcessingJob", "processing-job"),
-    "TransformJobName": ("AWS::SageMaker::TransformJob", "transform-job"),
-    "EndpointName": ("AWS::SageMaker::Endpoint", "endpoint"),
-    "EndpointConfigName": ("AWS::SageMaker::EndpointConfig", "endpoint-config"),
-    "ModelName": ("AWS::SageMaker::Model", "model"),
-    "NotebookInstanceName": ("AWS::SageMaker::NotebookInstance", "notebook-instance"),
-    "HyperParameterTuningJobName": ("AWS::SageMaker::HyperParameterTuningJob", "hyper-parameter-tuning-job"),
-    "PipelineName": ("AWS::SageMaker::Pipeline", "pipeline"),
-}
-#: request keys whose values are maps with user-chosen keys: CloudTrail keeps those keys as sent
-_MAP_KEYS = frozenset({"Environment", "HyperParameters", "ContainerArguments", "CustomAttributes"})
-_READ_PREFIXES = ("List", "Describe", "Get", "Search", "BatchDescribe", "BatchGet", "Query")
+from smtui.sandbox import trail_records as tr
+from smtui.sandbox.identity import Identity, iso, moto_identity
+from smtui.sandbox.trail_records import camel, is_read_only, sagemaker_resources  # noqa: F401 - re-exported
+
+#: how long LookupEvents finds an event
 RETENTION = timedelta(days=90)
-
-
-def is_read_only(operation: str) -> bool:
-    return operation.startswith(_READ_PREFIXES)
-
-
-def _fake_id(prefix: str, seed: str) -> str:
-    """A stable AWS-looking unique id (``AIDA…``, ``AROA…``) derived from a name."""
-    digest = base64.b32encode(hashlib.sha256(seed.encode()).digest()).decode()
-    return prefix + digest[:17]
-
-
-def iso(when: datetime) -> str:
-    """CloudTrail's eventTime: UTC, second precision, ``Z`` (a naive datetime is taken as UTC)."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def camel(value: Any, parent: str = "") -> Any:
-    """CloudTrail's requestParameters/responseElements spelling: structure keys in lowerCamelCase,
-    user-chosen map keys (environment variables, hyperparameters) as sent."""
-    if isinstance(value, dict):
-        if parent in _MAP_KEYS:
-            return dict(value)
-        return {(k[:1].lower() + k[1:] if isinstance(k, str) else k): camel(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [camel(v, parent) for v in value]
-    return value
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who made a call, as CloudTrail's ``userIdentity`` tells it."""
-
-    type: str  # "IAMUser" | "AssumedRole"
-    name: str  # the IAM user name, or the role session name
-    account_id: str
-    role_arn: str = ""
-    role_id: str = ""
-    source_identity: str | None = None
-    created: str = ""
-
-    @classmethod
-    def user(cls, name: str, account_id: str) -> Identity:
-        return cls("IAMUser", name, account_id)
-
-    @classmethod
-    def assumed_role(
-        cls,
-        role_arn: str,
-        session: str,
-        account_id: str,
-        *,
-        role_id: str = "",
-        source_identity: str | None = None,
-        created: str = "",
-    ) -> Identity:
-        return cls(
-            "AssumedRole",
-            session,
-            account_id,
-            role_arn=role_arn,
-            role_id=role_id or _fake_id("AROA", role_arn),
-            source_identity=source_identity,
-            created=created,
-        )
-
-    @property
-    def arn(self) -> str:
-        if self.type == "AssumedRole":
-            role_name = self.role_arn.rsplit("/", 1)[-1]
-            return f"arn:aws:sts::{self.account_id}:assumed-role/{role_name}/{self.name}"
-        return f"arn:aws:iam::{self.account_id}:user/{self.name}"
-
-    @property
-    def username(self) -> str:
-        """LookupEvents' ``Username``: the IAM user name, or the session name of an assumed role."""
-        return self.name
-
-    def user_identity(self, access_key: str | None) -> dict[str, Any]:
-        if self.type == "AssumedRole":
-            role_name = self.role_arn.rsplit("/", 1)[-1]
-            context: dict[str, Any] = {
-                "sessionIssuer": {
-                    "type": "Role",
-                    "principalId": self.role_id,
-                    "arn": self.role_arn,
-                    "accountId": self.account_id,
-                    "userName": role_name,
-                },
-                "webIdFederationData": {},
-                "attributes": {"creationDate": self.created, "mfaAuthenticated": "false"},
-            }
-            if self.source_identity:
-                context["sourceIdentity"] = self.source_identity
-            return {
-                "type": "AssumedRole",
-                "principalId": f"{self.role_id}:{self.name}",
-                "arn": self.arn,
-                "accountId": self.account_id,
-                "accessKeyId": access_key or "",
-                "sessionContext": context,
-            }
-        return {
-            "type": "IAMUser",
-            "principalId": _fake_id("AIDA", self.arn),
-            "arn": self.arn,
-            "accountId": self.account_id,
-            "accessKeyId": access_key or "",
-            "userName": self.name,
-        }
 
 
 @dataclass
@@ -162,6 +40,7 @@ class _Meta:
     ts: float
     seq: int
     raw: str | None  # the CloudTrailEvent string when injected raw; else json.dumps(record) on demand
+    delivered: float = 0.0  # when (on the recorder's clock) LookupEvents starts returning it
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -205,6 +84,10 @@ class Recorder:
         #: access key -> identity; shared by the recorders of one account (IAM is global)
         self.identities: dict[str, Identity] = {} if identities is None else identities
         self._sorted: list[tuple[float, int, int]] | None = None  # (ts, seq, index) newest first
+        #: seconds between recording an event and LookupEvents returning it (AWS: about five minutes),
+        #: on :attr:`clock` (the sandbox's, so tests move it instead of waiting)
+        self.delay = 0.0
+        self.clock: Callable[[], float] = time.time
 
     # ------------------------------------------------------------------ identities
     def register(self, access_key: str, identity: Identity) -> None:
@@ -260,7 +143,7 @@ class Recorder:
             when = _parse_time(record.get("eventTime")) or self.now()
             self._seq += 1
             self.events.append(record)
-            self._meta.append(_Meta(when.timestamp(), self._seq, cloudtrail_event))
+            self._meta.append(_Meta(when.timestamp(), self._seq, cloudtrail_event, self.clock() + self.delay))
             self._sorted = None
             if len(self.events) > self.max_events:
                 drop = max(1, self.max_events // 10)
@@ -275,231 +158,80 @@ class Recorder:
             self._sorted = None
 
     def snapshot(self) -> list[tuple[float, int, dict[str, Any], str | None]]:
-        """(time, sequence, record, raw) of every event, newest first (ties: last recorded first)."""
+        """(time, sequence, record, raw) of every delivered event, newest first (ties: last recorded
+        first)."""
+        now = self.clock()
         with self._lock:
             if self._sorted is None:
                 self._sorted = sorted(((m.ts, m.seq, i) for i, m in enumerate(self._meta)), reverse=True)
-            return [(ts, seq, self.events[i], self._meta[i].raw) for ts, seq, i in self._sorted]
+            meta = self._meta
+            return [
+                (ts, seq, self.events[i], meta[i].raw)
+                for ts, seq, i in self._sorted
+                if meta[i].delivered <= now
+            ]
 
     # ------------------------------------------------------------------ recording calls
     def record_call(
-        self,
-        *,
-        event_source: str,
-        operation: str,
-        access_key: str | None,
-        region: str,
-        source_ip: str,
-        user_agent: str,
-        request_parameters: Any,
-        response_elements: Any,
-        request_id: str,
-        error_code: str | None = None,
-        error_message: str | None = None,
-        resources: list[dict[str, str]] | None = None,
-        read_only: bool | None = None,
-        identity: Identity | None = None,
+        self, *, access_key: str | None, identity: Identity | None = None, **fields: Any
     ) -> dict[str, Any]:
+        """Record one management event (``fields`` as :func:`trail_records.event` takes them)."""
         who = identity or self.identity(access_key)
-        record: dict[str, Any] = {
-            "eventVersion": "1.09",
-            "userIdentity": who.user_identity(access_key),
-            "eventTime": iso(self.now()),
-            "eventSource": event_source,
-            "eventName": operation,
-            "awsRegion": region,
-            "sourceIPAddress": source_ip,
-            "userAgent": user_agent,
-        }
-        if error_code:
-            record["errorCode"] = error_code
-            record["errorMessage"] = error_message or ""
-        record["requestParameters"] = request_parameters
-        record["responseElements"] = response_elements
-        record["requestID"] = request_id
-        record["eventID"] = str(uuid.uuid4())
-        record["readOnly"] = is_read_only(operation) if read_only is None else read_only
-        if resources:
-            record["resources"] = resources
-        record["eventType"] = "AwsApiCall"
-        record["managementEvent"] = True
-        record["recipientAccountId"] = self.account_id
-        record["eventCategory"] = "Management"
-        return self.add(record)
+        return self.add(
+            tr.event(who=who, when=self.now(), account_id=self.account_id, access_key=access_key, **fields)
+        )
 
-    def record_sagemaker(
+    def record(
         self,
         *,
+        service: str,
         operation: str,
         access_key: str | None,
         region: str,
         source_ip: str,
         user_agent: str,
         request_body: bytes,
+        form: dict[str, str] | None,
         status: int,
         response_body: bytes,
         request_id: str,
     ) -> dict[str, Any]:
-        params = _loads(request_body)
-        response = _loads(response_body) if (status >= 400 or not is_read_only(operation)) else None
-        error_code = error_message = None
-        if status >= 400:
-            error_code, error_message = _json_error(response, status)
-            response = None
-        return self.record_call(
-            event_source="sagemaker.amazonaws.com",
-            operation=operation,
-            access_key=access_key,
-            region=region,
-            source_ip=source_ip,
-            user_agent=user_agent,
-            request_parameters=camel(params) if isinstance(params, dict) else params,
-            response_elements=camel(response) if isinstance(response, dict) else None,
-            request_id=request_id,
-            error_code=error_code,
-            error_message=error_message,
-            resources=sagemaker_resources(params, response, region, self.account_id),
+        """Record a call the middleware served (a management event of SageMaker, Logs, IAM or STS); a
+        successful AssumeRole maps the new access key to its session."""
+        common: dict[str, Any] = {
+            "event_source": tr.EVENT_SOURCES[service],
+            "operation": operation,
+            "access_key": access_key,
+            # IAM is global: CloudTrail writes its events as in us-east-1
+            "region": "us-east-1" if service == "iam" else region,
+            "source_ip": source_ip,
+            "user_agent": user_agent,
+            "request_id": request_id,
+        }
+        if form is not None and operation in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+            fields, registered = tr.assume_role_call(
+                operation, form, status, response_body, self.account_id, self.now()
+            )
+            if registered is not None:
+                self.register(*registered)
+            identity = None
+            if operation == "AssumeRoleWithWebIdentity":
+                from smtui.sandbox.trust import web_identity_provider
+
+                provider = web_identity_provider(form.get("RoleArn", ""), self.account_id)
+                subject = tr.token_subject(form.get("WebIdentityToken", ""))
+                identity = Identity.web_identity(subject, provider, self.account_id)
+            return self.record_call(identity=identity, **common, **fields)
+        if form is not None:
+            return self.record_call(**common, **tr.query_call(form, status, response_body))
+        json_fields = tr.json_call(
+            service, operation, self.account_id, region, request_body, status, response_body
         )
+        return self.record_call(**common, **json_fields)
 
-    def record_assume_role(
-        self,
-        *,
-        access_key: str | None,
-        region: str,
-        source_ip: str,
-        user_agent: str,
-        params: dict[str, str],
-        status: int,
-        response_body: bytes,
-        request_id: str,
-    ) -> dict[str, Any]:
-        """Record an AssumeRole call, and on success map the new access key to its session."""
-        role_arn = params.get("RoleArn", "")
-        session = params.get("RoleSessionName", "")
-        request: dict[str, Any] = {"roleArn": role_arn, "roleSessionName": session}
-        if "DurationSeconds" in params:
-            with contextlib.suppress(ValueError):
-                request["durationSeconds"] = int(params["DurationSeconds"])
-        if "SourceIdentity" in params:
-            request["sourceIdentity"] = params["SourceIdentity"]
-        text = response_body.decode("utf-8", "replace")
-        error_code = error_message = None
-        response: dict[str, Any] | None = None
-        if status >= 400:
-            error_code = _xml(text, "Code") or str(status)
-            error_message = _xml(text, "Message") or ""
-        else:
-            new_key = _xml(text, "AccessKeyId")
-            assumed_id = _xml(text, "AssumedRoleId") or ""
-            source_identity = _xml(text, "SourceIdentity")
-            expiration = _xml(text, "Expiration") or ""
-            response = {
-                # the session token and the secret stay out of the record
-                "credentials": {"accessKeyId": new_key, "expiration": expiration},
-                "assumedRoleUser": {"assumedRoleId": assumed_id, "arn": _xml(text, "Arn") or ""},
-            }
-            if source_identity:
-                response["sourceIdentity"] = source_identity
-            if new_key:
-                role_id = assumed_id.split(":", 1)[0] if assumed_id else ""
-                self.register(
-                    new_key,
-                    Identity.assumed_role(
-                        role_arn,
-                        session,
-                        self.account_id,
-                        role_id=role_id,
-                        source_identity=source_identity,
-                        created=iso(self.now()),
-                    ),
-                )
-        return self.record_call(
-            event_source="sts.amazonaws.com",
-            operation="AssumeRole",
-            access_key=access_key,
-            region=region,
-            source_ip=source_ip,
-            user_agent=user_agent,
-            request_parameters=request,
-            response_elements=response,
-            request_id=request_id,
-            error_code=error_code,
-            error_message=error_message,
-            resources=[{"accountId": self.account_id, "type": "AWS::IAM::Role", "ARN": role_arn}]
-            if role_arn
-            else None,
-            read_only=True,
-        )
-
-
-def sagemaker_resources(
-    params: Any, response: Any, region: str, account_id: str
-) -> list[dict[str, str]] | None:
-    """The ``resources`` of a SageMaker record, where the request names one."""
-    if not isinstance(params, dict):
-        return None
-    for key, (rtype, prefix) in _SAGEMAKER_RESOURCES.items():
-        name = params.get(key)
-        if isinstance(name, str) and name:
-            arn = None
-            if isinstance(response, dict):
-                arn = response.get(key.replace("Name", "Arn"))
-            if not isinstance(arn, str) or not arn:
-                arn = f"arn:aws:sagemaker:{region}:{account_id}:{prefix}/{name}"
-            return [{"accountId": account_id, "type": rtype, "ARN": arn}]
-    return None
-
-
-def _loads(body: bytes) -> Any:
-    if not body:
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
-def _json_error(response: Any, status: int) -> tuple[str, str]:
-    if isinstance(response, dict):
-        code = str(response.get("__type") or status).rsplit("#", 1)[-1]
-        message = response.get("message") or response.get("Message") or ""
-        return code, str(message)
-    return str(status), ""
-
-
-def _xml(text: str, tag: str) -> str | None:
-    start = text.find(f"<{tag}>")
-    if start < 0:
-        return None
-    start += len(tag) + 2
-    end = text.find(f"</{tag}>", start)
-    return unescape(text[start:end]) if end >= 0 else None
-
-
-def moto_identity(access_key: str, account_id: str) -> Identity | None:
-    """Look ``access_key`` up in moto's state: an IAM user's key, or an STS session's (with the
-    SourceIdentity :mod:`smtui.sandbox.fidelity_sts` keeps on it)."""
-    try:
-        from moto.iam.models import iam_backends
-        from moto.sts.models import sts_backends
-    except ImportError:  # pragma: no cover - moto is there whenever a sandbox runs
-        return None
-    with contextlib.suppress(Exception):
-        for user in list(iam_backends[account_id]["aws"].users.values()):
-            if any(k.access_key_id == access_key for k in user.access_keys):
-                return Identity.user(user.name, account_id)
-    with contextlib.suppress(Exception):
-        for role in list(sts_backends[account_id]["aws"].assumed_roles):
-            if role.access_key_id == access_key:
-                # moto keeps no creation time: assume the default one-hour session
-                return Identity.assumed_role(
-                    role.role_arn,
-                    role.session_name,
-                    account_id,
-                    source_identity=getattr(role, "source_identity", None),
-                    created=iso(role.expiration - timedelta(seconds=3600)) if role.expiration else "",
-                )
-    return None
+    def s3_file(self) -> dict[str, Any]:
+        """The delivered events as one of CloudTrail's S3 log files."""
+        return {"Records": [record for _, _, record, _ in reversed(self.snapshot())]}
 
 
 # ---------------------------------------------------------------------- one recorder per account and region
@@ -537,7 +269,7 @@ def serving(recorder: Recorder) -> Iterator[None]:
 
 def current() -> Recorder | None:
     """The recorder of the request being served on this thread (else the first one made)."""
-    found = getattr(_local, "recorder", None)
+    found: Recorder | None = getattr(_local, "recorder", None)
     if found is not None:
         return found
     with _recorders_lock:

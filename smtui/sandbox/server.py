@@ -1,9 +1,10 @@
 """The sandbox server: moto's WSGI app on 127.0.0.1 in a thread, wrapped by the fidelity layer.
 
 ``Sandbox(...).start()`` serves moto's ``DomainDispatcherApplication`` behind
-:class:`~smtui.sandbox.middleware.SandboxMiddleware` (request log, throttling at the real quotas,
-CloudTrail recording, AWS-shaped authorisation errors) with moto's responses patched where moto
-differs from AWS (:mod:`smtui.sandbox.patches`).
+:class:`~smtui.sandbox.middleware.SandboxMiddleware` (readiness, request log, throttling at the real
+quotas, session expiry, the lifecycles, CloudTrail recording, AWS-shaped authorisation errors) with moto's
+responses patched where moto differs from AWS (:mod:`smtui.sandbox.patches`). Until its seed is in, it
+answers every request but its own with HTTP 503 and Retry-After, so no client sees half an account.
 
 moto's backends are process-global: two ``Sandbox`` objects in one process share the same account
 (resources, IAM users) and so the same CloudTrail history (one recorder per region, like CloudTrail's
@@ -13,63 +14,107 @@ their own use another region.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import secrets
 import threading
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
+from smtui.sandbox import lifecycle
 from smtui.sandbox import recorder as _recorder
-from smtui.sandbox.middleware import RequestRecord, SandboxMiddleware
-from smtui.sandbox.middleware import count as _count
-from smtui.sandbox.middleware import max_per_second as _max_per_second
-from smtui.sandbox.recorder import Identity, Recorder
+from smtui.sandbox.account import (  # noqa: F401 - the account's constants, also reached through here
+    ACCOUNT_ID,
+    ADMIN_KEY,
+    ADMIN_SECRET,
+    ADMIN_USER,
+    EXECUTION_ROLE,
+    REGION,
+    SAGEMAKER_SERVICE,
+    SAGEMAKER_SERVICE_KEY,
+    role_arn,
+)
+from smtui.sandbox.clock import DEFAULT_SCALE, Clock
+from smtui.sandbox.credentials import Credentials
+from smtui.sandbox.identity import Identity
+from smtui.sandbox.middleware import SandboxMiddleware
+from smtui.sandbox.recorder import Recorder
+from smtui.sandbox.requestlog import RequestRecord
+from smtui.sandbox.requestlog import count as _count
+from smtui.sandbox.requestlog import max_per_second as _max_per_second
 
-ACCOUNT_ID = "123456789012"
-REGION = "us-east-1"
-#: The sandbox's admin credentials (moto accepts any; these are the seed's and the demo's).
-ADMIN_KEY = "AKIAIOSFODNN7SANDBOX"
-ADMIN_SECRET = "sandbox-secret-not-a-real-key"
-ADMIN_USER = "sandbox-admin"
 #: how many requests the request log keeps
 REQUEST_LOG_SIZE = 200_000
+Seed = Callable[["Sandbox"], Any]
 
 
-class Sandbox:
+def _seed_named(name: str) -> Seed | None:
+    if name == "default":
+        return _seed_default
+    return None
+
+
+def _seed_default(sb: Any) -> None:
+    """The team's account, then the organisation's trail in S3 and its Athena table (issue 14)."""
+    from smtui.sandbox import org_trail
+    from smtui.sandbox.scenario import seed_default
+
+    seed_default(sb)
+    org_trail.seed(sb)
+
+
+class Sandbox(Credentials):
     """A local AWS account on 127.0.0.1. Use as ``sb = Sandbox().start()`` ... ``sb.stop()``.
 
-    - ``seed``: ``"default"`` (the team-account scenario) or ``"empty"``.
+    - ``seed``: ``"default"`` (the team-account scenario), ``"empty"``, or a function of the sandbox.
+    - ``driver``: the world moves: resources run their lifecycles on the compressed clock and the default
+      scenario's people keep working (``False``: nothing changes unless a client changes it; created
+      resources keep the state moto gives them, for tests that set every status themselves).
+    - ``time_scale``: AWS seconds per sandbox second in lifecycles (:class:`~smtui.sandbox.clock.Clock`).
+    - ``trail_delay``: seconds before a recorded call shows in LookupEvents (AWS: about five minutes).
     - ``throttle``: answer ThrottlingException above the real per-API quotas (also :meth:`set_throttle`).
     - ``iam``: enforce IAM policies after seeding (also :meth:`enable_iam_auth`); process-wide while on.
-    - ``driver``: run the scenario driver (with the default seed).
     """
 
     def __init__(
         self,
         *,
         port: int = 0,
-        seed: str = "default",
+        seed: str | Seed = "default",
         throttle: bool = False,
-        driver: bool = True,
+        driver: bool | Callable[[Sandbox], Any] = True,
         region: str = REGION,
         iam: bool = False,
+        time_scale: float = DEFAULT_SCALE,
+        trail_delay: float = 0.0,
     ) -> None:
-        if seed not in ("default", "empty"):
+        if isinstance(seed, str) and seed not in ("default", "empty"):
             raise ValueError(f"unknown seed {seed!r}: use 'default' or 'empty'")
+        if trail_delay < 0:
+            raise ValueError("trail_delay must not be negative")
         self.port = port
         self.seed = seed
         self.throttle = throttle
-        self.driver_enabled = driver
+        self.driver_enabled = bool(driver)
+        self._driver_factory = driver if callable(driver) else None
         self.region = region
         self.iam = iam
         self.account_id = ACCOUNT_ID
+        self.clock = Clock(time_scale)
+        self.trail_delay = trail_delay
+        #: what the sandbox's own clients carry (see middleware.TOKEN_HEADER)
+        self.token = secrets.token_hex(16)
         #: the sandbox's CloudTrail (see :class:`~smtui.sandbox.recorder.Recorder`)
         self.recorder: Recorder = _recorder.for_account(ACCOUNT_ID, region)
         self.recorder.register(ADMIN_KEY, Identity.user(ADMIN_USER, ACCOUNT_ID))
+        self.recorder.register(SAGEMAKER_SERVICE_KEY, Identity.service(SAGEMAKER_SERVICE, ACCOUNT_ID))
         #: every request answered, oldest first (bounded)
         self.requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)
         self.driver: Any = None
+        #: the lifecycles of this region while the driver is on
+        self.engine: lifecycle.Engine | None = None
+        self.scenario: Any = None
         self._middleware: SandboxMiddleware | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -87,7 +132,8 @@ class Sandbox:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Sandbox:
-        """Serve, seed (once), start the driver; returns self. Starting a running sandbox does nothing."""
+        """Serve (503 to everyone else until seeded), seed (once), then start the driver; returns self.
+        Starting a running sandbox does nothing."""
         if self._server is not None:
             return self
         os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
@@ -106,42 +152,44 @@ class Sandbox:
                 requests=self.requests,
                 region=self.region,
                 account_id=ACCOUNT_ID,
+                clock=self.clock,
+                token=self.token,
             )
             self._middleware.expired = set(self._expired)
+        if self.driver_enabled:
+            self.engine = lifecycle.install(ACCOUNT_ID, self.region, self.clock, self.engine)
+        self._middleware.ready = self._started
         self._serve()
-        if not self._started:
-            self._started = True
-            if self.seed == "default":
-                from smtui.sandbox.scenario import seed_default
-
-                seed_default(self)
-                from smtui.sandbox import (
-                    org_trail,
-                )  # the organisation trail in S3 and its Athena table (issue 14)
-
-                org_trail.seed(self)
-        if self.iam:
-            self.enable_iam_auth()
-        if self.seed == "default" and self.driver is None:
+        try:
+            if not self._started:
+                self._started = True
+                seed = _seed_named(self.seed) if isinstance(self.seed, str) else self.seed
+                if seed is not None:
+                    seed(self)
+            if self.iam:
+                self.enable_iam_auth()
+            self.set_throttle(self.throttle)
+        finally:
+            self._middleware.ready = True
+        self.recorder.delay = self.trail_delay
+        self.recorder.clock = self.clock.time
+        if self.driver_enabled and self.driver is None:
             self._start_driver()
-        self.set_throttle(self.throttle)
         return self
 
     def _start_driver(self) -> None:
-        if not self.driver_enabled:
-            return
-        try:
-            from smtui.sandbox import driver as driver_module
-        except ImportError:
-            return
-        start = getattr(driver_module, "start", None)
-        if callable(start):
+        if self._driver_factory is not None:
+            self.driver = self._driver_factory(self)
+        elif self.scenario is not None:  # else nobody to act: only the lifecycles run
+            from smtui.sandbox.driver import start
+
             self.driver = start(self)
 
     def _serve(self) -> None:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
+        assert self._middleware is not None
         self._server = make_server(
             "127.0.0.1", self.port, self._middleware, threaded=True, request_handler=MotoRequestHandler
         )
@@ -165,11 +213,13 @@ class Sandbox:
             self._thread = None
 
     def stop(self) -> None:
-        """Stop serving, stop the driver, and put IAM enforcement back as it was."""
+        """Stop serving, stop the driver and the lifecycles, and put IAM enforcement back as it was."""
         stop = getattr(self.driver, "stop", None)
         if callable(stop):
             stop()
         self.driver = None
+        if self.engine is not None:  # kept: start() again resumes its lifecycles
+            lifecycle.uninstall(ACCOUNT_ID, self.region)
         self._restore_iam_auth()
         self._shutdown()
 
@@ -210,91 +260,6 @@ class Sandbox:
         """The most requests of one operation accepted within any one second."""
         return _max_per_second(self.requests, service, operation, include_throttled=include_throttled)
 
-    # ------------------------------------------------------------------ fault injection
-    def expire_credentials(self, access_key: str | None = None) -> None:
-        """From now on, answer every call signed with ``access_key`` (every key when ``None``) as AWS answers
-        an expired session: HTTP 400 ``ExpiredTokenException`` "The security token included in the request is
-        expired" (``ExpiredToken`` from STS, IAM and CloudWatch), until :meth:`restore_credentials`."""
-        self._expired.add(access_key or "*")
-        if self._middleware is not None:
-            self._middleware.expired = set(self._expired)
-
-    def restore_credentials(self, access_key: str | None = None) -> None:
-        """Undo :meth:`expire_credentials` for ``access_key`` (every key when ``None``)."""
-        if access_key is None:
-            self._expired.clear()
-        else:
-            self._expired.discard(access_key)
-        if self._middleware is not None:
-            self._middleware.expired = set(self._expired)
-
-    # ------------------------------------------------------------------ IAM enforcement
-    def enable_iam_auth(self) -> None:
-        """Make moto authorise every request against IAM policies (process-wide, until
-        :meth:`disable_iam_auth` or :meth:`stop`; :meth:`start` turns it on again). The admin key stays
-        allowed everything, as the IAM user ``sandbox-admin``. Call it after seeding."""
-        from moto import settings
-
-        self.iam = True
-        self._ensure_admin_user()
-        if self._iam_previous is None:
-            self._iam_previous = settings.INITIAL_NO_AUTH_ACTION_COUNT
-        settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
-        if self._middleware is not None:
-            self._middleware.iam = True
-
-    def disable_iam_auth(self) -> None:
-        """Stop enforcing IAM: moto's setting goes back to what it was before :meth:`enable_iam_auth`."""
-        self.iam = False
-        self._restore_iam_auth()
-
-    def _restore_iam_auth(self) -> None:
-        from moto import settings
-
-        if self._iam_previous is not None:
-            settings.INITIAL_NO_AUTH_ACTION_COUNT = self._iam_previous
-            self._iam_previous = None
-        if self._middleware is not None:
-            self._middleware.iam = False
-
-    def _ensure_admin_user(self) -> None:
-        """An IAM user owning the admin key, allowed everything (moto's key ids are random, so the key is
-        put into moto's IAM backend directly)."""
-        from moto.iam.models import AccessKey, iam_backends
-
-        backend = iam_backends[ACCOUNT_ID]["aws"]
-        user = backend.users.get(ADMIN_USER)
-        if user is None:
-            iam = self.boto3_client("iam")
-            iam.create_user(UserName=ADMIN_USER)
-            iam.put_user_policy(
-                UserName=ADMIN_USER,
-                PolicyName="sandbox-admin-all",
-                PolicyDocument=json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-                    }
-                ),
-            )
-            user = backend.users[ADMIN_USER]
-        if not any(k.access_key_id == ADMIN_KEY for k in user.access_keys):
-            key = AccessKey(ADMIN_USER, prefix="AKIA", account_id=ACCOUNT_ID)
-            key.access_key_id = ADMIN_KEY
-            key.secret_access_key = ADMIN_SECRET
-            user.access_keys.append(key)
-
-    def create_user_with_policy(self, name: str, policy_document: dict[str, Any] | str) -> dict[str, str]:
-        """An IAM user with one inline policy; returns its credentials as ``boto3_client``/``target`` take
-        them (``aws_access_key_id``, ``aws_secret_access_key``). Its calls are recorded as that user."""
-        iam = self.boto3_client("iam")
-        document = policy_document if isinstance(policy_document, str) else json.dumps(policy_document)
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=document)
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-        self.recorder.register(key["AccessKeyId"], Identity.user(name, ACCOUNT_ID))
-        return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
-
     # ------------------------------------------------------------------ clients
     def target(self, creds: dict[str, str] | None = None) -> Any:
         """An :class:`~smtui.aws.session.AwsTarget` on the sandbox: the admin, or ``creds``
@@ -313,34 +278,33 @@ class Sandbox:
             region=self.region, endpoint_url=self.url, access_key=ADMIN_KEY, secret_key=ADMIN_SECRET
         )
 
-    def boto3_client(self, service: str, **creds: Any) -> Any:
-        """A boto3 client on the sandbox, for seeding and for tests that play another tool."""
+    def boto3_client(self, service: str, *, quiet: bool = False, **creds: Any) -> Any:
+        """A boto3 client on the sandbox, for seeding and for tests that play another tool. It carries the
+        sandbox's token, so it is answered while the sandbox seeds; ``quiet`` clients write as SageMaker
+        itself would (the seed's logs and metrics), which CloudTrail does not record."""
         import boto3
         from botocore.config import Config
 
-        return boto3.client(
+        client = boto3.client(
             service,
             region_name=self.region,
             endpoint_url=self.url,
             aws_access_key_id=creds.get("aws_access_key_id", ADMIN_KEY),
             aws_secret_access_key=creds.get("aws_secret_access_key", ADMIN_SECRET),
             aws_session_token=creds.get("aws_session_token"),
-            config=Config(retries={"mode": "standard", "total_max_attempts": 2}, inject_host_prefix=False),
+            config=Config(
+                retries={"mode": "standard", "total_max_attempts": 2},
+                inject_host_prefix=False,
+                parameter_validation=creds.get("parameter_validation", True),
+            ),
         )
+        headers = {"x-smtui-sandbox-token": self.token}
+        if quiet:
+            headers["x-smtui-sandbox-quiet"] = self.token
 
-    def studio_credentials(
-        self, source_identity: str, role: str = "SageMakerExecutionRole"
-    ) -> dict[str, str]:
-        """Credentials of a Studio user: AssumeRole on the shared execution role with SourceIdentity,
-        as SageMaker does when a domain's ExecutionRoleIdentityConfig is USER_PROFILE_NAME."""
-        sts = self.boto3_client("sts")
-        creds = sts.assume_role(
-            RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
-            RoleSessionName=source_identity,
-            SourceIdentity=source_identity,
-        )["Credentials"]
-        return {
-            "aws_access_key_id": creds["AccessKeyId"],
-            "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"],
-        }
+        def add_headers(request: Any, **_: Any) -> None:
+            for k, v in headers.items():
+                request.headers[k] = v
+
+        client.meta.events.register("before-sign", add_headers)
+        return client

@@ -7,68 +7,31 @@ in ``@work`` async workers; the lines are shown by :class:`~smtui.widgets.log_vi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, SelectionList, Static
+from textual.screen import Screen
+from textual.widgets import Static
 
 from smtui.aws.errors import AwsError
 from smtui.aws.resources import ENDPOINT, ResourceKind
+from smtui.screens.log_prompts import LogPrompt, OverwriteScreen, SourcesScreen, default_save_path, save_label
+from smtui.screens.log_status import RANGES as _RANGES
+from smtui.screens.log_status import header_text, range_label, status_text
 from smtui.shell import shell
 from smtui.text import clean
 from smtui.widgets.footer import KeyFooter
 from smtui.widgets.log_view import TIMESTAMP_MODES, LogView
 
-_RANGES = {"5m": 300_000, "1h": 3_600_000, "1d": 86_400_000}
-
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-class SourcesScreen(ModalScreen[None]):
-    """Pick the sources to show (changes apply at once; escape closes)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "dismiss", "Close", id="sources.close"),
-        Binding("a", "all", "All", id="sources.all"),
-    ]
-    DEFAULT_CSS = """
-    SourcesScreen { align: center middle; }
-    SourcesScreen > Vertical { width: 60; max-width: 90%; height: auto; max-height: 80%;
-        border: round $accent; background: $surface; padding: 0 1; }
-    SourcesScreen SelectionList { height: auto; max-height: 30; }
-    """
-
-    def __init__(self, view: LogView) -> None:
-        super().__init__()
-        self.view = view
-
-    def compose(self) -> ComposeResult:
-        shown = self.view.sources
-        with Vertical():
-            yield Static("Sources (space toggles, a shows all, escape closes)")
-            yield SelectionList[str](
-                *[(Text(s), s, shown is None or s in shown) for s in self.view.source_names]
-            )
-
-    @on(SelectionList.SelectedChanged)
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
-        self.view.set_sources(set(event.selection_list.selected))
-
-    def action_all(self) -> None:
-        self.query_one(SelectionList).select_all()
-
-    def action_dismiss(self) -> None:  # type: ignore[override]
-        self.dismiss(None)
 
 
 class LogScreen(Screen[None]):
@@ -77,7 +40,6 @@ class LogScreen(Screen[None]):
     DEFAULT_CSS = """
     LogScreen #logs-header { height: 1; padding: 0 1; background: $panel; }
     LogScreen #log-view { height: 1fr; }
-    LogScreen #logs-input.-hidden { display: none; }
     LogScreen #logs-status { height: 1; padding: 0 1; background: $panel; }
     """
 
@@ -124,16 +86,18 @@ class LogScreen(Screen[None]):
         self._dedupe: Any = None
         self._range_text = ""
         self._cut = False  # the initial load stopped at the line cap: older lines load at the top
+        self.saved: tuple[str, int] | None = None  # the last file written, and how many lines
         self._view = LogView(id="log-view")
         self._header = Static(id="logs-header")
         self._status = Static(id="logs-status")
-        self._input = Input(id="logs-input", classes="-hidden")
+        self._prompt = LogPrompt()
+        self._input = self._prompt.input
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield self._header
         yield self._view
-        yield self._input
+        yield self._prompt
         yield self._status
         yield KeyFooter()
 
@@ -154,77 +118,20 @@ class LogScreen(Screen[None]):
 
     # ------------------------------------------------------------------ header and status
     def _render_header(self) -> None:
-        name = clean(self.resource_name)
-        t = Text()
-        t.append(f"{self.kind.singular} ", "dim")
-        t.append(name, "bold")
-        group = self.kind.log_group(self.resource_name)
-        prefix = self.kind.stream_prefix(self.resource_name)
-        t.append(f"  {clean(group)}{(' · ' + clean(prefix) + '*') if prefix else ''}", "dim")
-        if self.sources:
-            t.append(f"  {len(self.sources)} source{'s' if len(self.sources) != 1 else ''}")
-        if self.missing:
-            t.append(f"  not logged yet: {', '.join(self.missing)}", "yellow")
-        t.append(f"  range: {self._range_text or self._range_label()}", "dim")
-        if self._cut:
-            t.append(" (the newest lines; g for older)", "dim")
-        if self.pattern:
-            t.append("  pattern: ", "dim")
-            t.append(clean(self.pattern), "magenta")
-        self._header.update(t)
-
-    def _range_label(self) -> str:
-        key = self.range_key
-        if key in _RANGES:
-            return f"last {key}"
-        if key == "start" or (key is None and self.range_start is None):
-            return "since start"
-        if key and key.startswith("@"):
-            return f"from {key[1:]}"
-        return "last 1h"
+        self._header.update(
+            header_text(
+                self.kind,
+                self.resource_name,
+                sources=self.sources,
+                missing=self.missing,
+                range_text=self._range_text or range_label(self.range_key, self.range_start),
+                cut=self._cut,
+                pattern=self.pattern,
+            )
+        )
 
     def _render_status(self) -> None:
-        view = self.view
-        t = Text()
-        if self.error:
-            t.append(self.error, "bold red")
-            t.append("  ")
-        if self.busy:
-            t.append("loading… ", "yellow")
-        if view.following:
-            if view.paused:
-                t.append(
-                    f"PAUSED · {view.waiting:,} new line{'s' if view.waiting != 1 else ''} · G resumes",
-                    "bold yellow",
-                )
-            else:
-                t.append("following", "green")
-        else:
-            t.append("not following (f)", "dim")
-        n = len(view.visible_lines)
-        total = len(view.lines)
-        t.append(f"  {n:,} line{'s' if n != 1 else ''}")
-        if n != total:
-            t.append(f" of {total:,}", "dim")
-        if view.dropped:
-            t.append(f" ({view.dropped:,} oldest dropped)", "dim")
-        if view.search is not None:
-            t.append("  /")
-            t.append(view.search.pattern, "bold")
-            t.append(f" {view.match_count:,} match{'es' if view.match_count != 1 else ''}")
-            pos = view.current_match_number()
-            if pos:
-                t.append(f" ({pos:,}/{view.match_count:,})")
-            if view.matches_only:
-                t.append(" [matches only]", "magenta")
-        if view.sources is not None:
-            t.append(f"  sources: {', '.join(sorted(view.sources)) or 'none'}", "cyan")
-        if view.hide_health_checks:
-            t.append("  /ping hidden (P)", "dim")
-        if self.notice:
-            t.append("  ")
-            t.append(self.notice, "yellow")
-        self._status.update(t)
+        self._status.update(status_text(self.view, error=self.error, busy=self.busy, notice=self.notice))
 
     def _on_notice(self, message: str) -> None:
         self.notice = clean(message)
@@ -270,7 +177,7 @@ class LogScreen(Screen[None]):
         elif key in _RANGES:
             self.range_start = now - _RANGES[key]
         elif key == "start":
-            start = resource_start_ms(self.describe)
+            start = resource_start_ms(self.kind, self.describe)
             self.range_start = None if (start is None or self.kind is not ENDPOINT) else start
         elif key.startswith("@"):
             self.range_start = parse_time(key[1:], now_ms=now, local=self.view.timestamps == "local")
@@ -298,10 +205,10 @@ class LogScreen(Screen[None]):
                     self.kind is ENDPOINT and status in ("InService", "")
                 )
             self._resolve_range()
-            self._range_text = self._range_label()
+            self._range_text = range_label(self.range_key, self.range_start)
             streams = await logs.streams()
             self._set_streams(streams)
-            self.missing = instances_not_logged(self.describe, self.sources)
+            self.missing = instances_not_logged(self.kind, self.describe, self.sources)
             self._render_header()
             view = self.view
             view.set_following(bool(self.follow_wanted))
@@ -358,7 +265,7 @@ class LogScreen(Screen[None]):
 
         def found(streams: list[Any]) -> None:
             self._set_streams(streams)
-            self.missing = instances_not_logged(self.describe, self.sources)
+            self.missing = instances_not_logged(self.kind, self.describe, self.sources)
             self._render_header()
 
         try:
@@ -379,7 +286,7 @@ class LogScreen(Screen[None]):
                     from smtui.aws.logs import instances_not_logged
 
                     self.sources = sorted(set(self.sources) | new)
-                    self.missing = instances_not_logged(self.describe, self.sources)
+                    self.missing = instances_not_logged(self.kind, self.describe, self.sources)
                     self._render_header()
                 self.view.add_events(batch)
         except AwsError as err:
@@ -404,10 +311,10 @@ class LogScreen(Screen[None]):
             assert end is not None
             span = max(3_600_000, _now_ms() - end)
             for attempt in range(12):  # windows twice as long each time; then everything older
-                start: int | None = end - span
                 earliest = self._earliest_stream_ms
-                if (earliest is not None and start <= earliest) or start <= 0 or attempt == 11:
-                    start = None
+                at = end - span
+                last = (earliest is not None and at <= earliest) or at <= 0 or attempt == 11
+                start = None if last else at
                 got = 0
                 async for batch in self.logs.history(start, end):
                     got += self.view.prepend_events(batch)
@@ -448,9 +355,17 @@ class LogScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
     def action_back(self) -> None:
-        inp = self._input
-        if not inp.has_class("-hidden"):
+        """Close the prompt; else clear a search (as k9s and less do); else leave."""
+        if self._prompt.is_open:
             self._hide_prompt()
+            return
+        view = self.view
+        if view.search is not None:
+            pattern = view.search.pattern
+            view.set_matches_only(False)
+            view.set_search(None)
+            self._render_status()
+            self.notify(f"Search /{pattern} cleared (escape again leaves)", timeout=2, markup=False)
             return
         self.app.pop_screen()
 
@@ -506,80 +421,92 @@ class LogScreen(Screen[None]):
         self.start_loading()
 
     # ------------------------------------------------------------------ the prompt
-    _PLACEHOLDERS: ClassVar[dict[str, str]] = {
-        "search": "search (regular expression; enter to find, empty clears)",
-        "pattern": "CloudWatch filter pattern, applied by the service (empty clears)",
-        "range": "from when: 5m, 1h, 2d, start, 2026-11-27 14:00, 14:00",
-        "save": "save the lines shown to file",
-    }
-
     def action_prompt(self, mode: str) -> None:
-        inp = self._input
-        self._prompt_mode = mode
-        inp.placeholder = self._PLACEHOLDERS[mode]
+        view = self.view
         if mode == "search":
-            inp.value = self.view.search.pattern if self.view.search is not None else ""
+            self._prompt.ask(mode, view.search.pattern if view.search is not None else "")
         elif mode == "pattern":
-            inp.value = self.pattern or ""
+            self._prompt.ask(mode, self.pattern or "")
         elif mode == "save":
-            safe = re.sub(r"[^A-Za-z0-9._-]", "_", self.resource_name)
-            suffix = "-matches" if self.view.matches_only else ""
-            inp.value = os.path.abspath(f"{safe}{suffix}.log")
-            n = len(self.view.visible_lines)
-            inp.placeholder = (
-                f"save {n:,} line{'s' if n != 1 else ''}{' (matches only)' if suffix else ''} to file"
-            )
+            path = default_save_path(self.resource_name, view.matches_only)
+            self._prompt.ask(mode, path, save_label(path, len(view.visible_lines), view.matches_only))
         else:
-            inp.value = ""
-        inp.remove_class("-hidden")
-        inp.focus()
+            self._prompt.ask(mode)
 
     def _hide_prompt(self) -> None:
-        inp = self._input
-        inp.add_class("-hidden")
+        self._prompt.close()
         self.view.focus()
 
-    @on(Input.Submitted, "#logs-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
-        mode = self._prompt_mode
-        self._hide_prompt()
+    @on(LogPrompt.Submitted)
+    def _submitted(self, event: LogPrompt.Submitted) -> None:
+        value, mode = event.value, event.mode
+        self.view.focus()
         view = self.view
         if mode == "search":
             try:
                 view.set_search(value or None)
             except re.error as exc:
-                self.notify(f"Not a regular expression: {exc}", severity="error")
+                self.notify(f"Not a regular expression: {exc}", severity="error", markup=False)
                 return
             if value and view.find(True) is None:
-                self.notify(f"No line matches {value!r}", timeout=2)
+                self.notify(f"No line matches {value!r}", timeout=2, markup=False)
         elif mode == "pattern":
             self._try_pattern(value or None)
         elif mode == "range":
-            if not value:
-                return
-            from smtui.aws.logs import parse_time
+            self._range_submitted(value)
+        elif mode == "save" and value:
+            path = os.path.abspath(os.path.expanduser(value))
+            if os.path.exists(path):
 
-            if value.lower() in ("start", "all"):
-                self.action_range("start")
-                return
-            if value in _RANGES:
-                self.action_range(value)
-                return
-            try:
-                parse_time(value, local=view.timestamps == "local")
-            except ValueError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.action_range(f"@{value}")
-        elif mode == "save":
-            if not value:
-                return
-            path = os.path.expanduser(value)
-            try:
-                n = view.save(path, matches_only=view.matches_only)
-            except OSError as exc:
-                self.notify(f"Could not save: {exc}", severity="error")
-                return
-            self.notify(f"Saved {n:,} lines to {path}", timeout=4)
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self._save(path)
+
+                self.app.push_screen(OverwriteScreen(path), answered)
+            else:
+                self._save(path)
         self._render_status()
+
+    def _range_submitted(self, value: str) -> None:
+        if not value:
+            return
+        from smtui.aws.logs import parse_time
+
+        if value.lower() in ("start", "all"):
+            self.action_range("start")
+            return
+        if value in _RANGES:
+            self.action_range(value)
+            return
+        try:
+            parse_time(value, local=self.view.timestamps == "local")
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.action_range(f"@{value}")
+
+    def _save(self, path: str) -> None:
+        view = self.view
+        self._write(path, view.lines_to_save(view.matches_only))
+
+    @work(thread=True, exclusive=True, group="logs-save")
+    def _write(self, path: str, chunks: Any) -> None:
+        """Write the lines (taken as they were when ctrl+s was answered) in a thread: the view keeps going.
+        The file appears whole: written beside it under another name, then renamed over it."""
+        n = 0
+        part = f"{path}.part-{os.getpid()}"
+        try:
+            with open(part, "w", encoding="utf-8") as f:
+                for text in chunks:
+                    f.write(text)
+                    n += text.count("\n")
+            os.replace(part, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.remove(part)
+            self.app.call_from_thread(self.notify, f"Could not save: {exc}", severity="error", markup=False)
+            return
+        self.saved = (path, n)
+        self.app.call_from_thread(
+            self.notify, f"Saved {n:,} line{'s' if n != 1 else ''} to {path}", timeout=4, markup=False
+        )

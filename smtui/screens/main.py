@@ -17,6 +17,7 @@ from textual.widgets import ContentSwitcher, Header, Input, Static
 from smtui.aws.resources import BY_KEY, KINDS, ResourceKind
 from smtui.commands import pane_words
 from smtui.screens.pane import ResourcePane
+from smtui.shell import shell
 from smtui.text import clean
 from smtui.widgets.footer import KeyFooter
 
@@ -24,10 +25,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from smtui.widgets.command_line import CommandLine
 
 
-def _tabs(items: list[tuple[str, str]], current: str) -> Text:
+#: the Audit pane's number key (the kinds' are in the registry)
+AUDIT_KEY = "5"
+
+
+def _tabs(items: list[tuple[str, str, str]], current: str) -> Text:
+    """`` 1 Endpoints   2 Training jobs ...``: each pane's key and title, the shown one reversed."""
     tabs = Text()
-    for i, (key, title) in enumerate(items, 1):
-        tabs.append(f" {i} ", style="bold " + ("reverse" if key == current else "dim"))
+    for number, key, title in items:
+        tabs.append(f" {number} ", style="bold " + ("reverse" if key == current else "dim"))
         tabs.append(f"{title} ", style="bold reverse" if key == current else "")
         tabs.append(" ")
     return tabs
@@ -50,10 +56,11 @@ class MainScreen(Screen[None]):
     COMMANDS = {_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
-            Binding(str(i), f"show_pane('{k.key}')", k.title, show=False, id=f"pane.{k.key}")
-            for i, k in enumerate(KINDS, 1)
+            Binding(k.pane_key, f"show_pane('{k.key}')", k.title, show=False, id=f"pane.{k.key}")
+            for k in KINDS
+            if k.pane_key
         ],
-        Binding(str(len(KINDS) + 1), "show_pane('audit')", "Audit", show=False, id="pane.audit"),
+        Binding(AUDIT_KEY, "show_pane('audit')", "Audit", show=False, id="pane.audit"),
         Binding("colon", "command", "Command", id="main.command"),
         Binding("q", "app.quit", "Quit", id="app.quit-main"),
     ]
@@ -70,6 +77,12 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        # kinds without a number key get one where the settings file pins them ([keys] "pane.notebook" = "6")
+        keys = shell(self).settings.keys
+        for kind in KINDS:
+            pinned = keys.get(f"pane.{kind.key}")
+            if pinned and not kind.pane_key:
+                self._bindings.bind(pinned, f"show_pane('{kind.key}')", kind.title, show=False)
         self.call_after_refresh(self._mount_hidden_panes)
 
     def _mount_hidden_panes(self) -> None:
@@ -133,10 +146,12 @@ class MainScreen(Screen[None]):
         return iter(self.query(ResourcePane))
 
     def _draw_tabs(self) -> None:
-        items = [(k.key, k.title) for k in KINDS] + [("audit", "Audit")]
+        items = [(k.pane_key, k.key, k.title) for k in KINDS if k.pane_key] + [(AUDIT_KEY, "audit", "Audit")]
+        if not any(key == self.current for _, key, _ in items):  # a kind reached with ":" or the palette
+            items.append((":", self.current, BY_KEY[self.current].title))
         tabs = _tabs(items, self.current)
         if tabs.cell_len > self.size.width:  # a narrow terminal: "Training" for "Training jobs"
-            tabs = _tabs([(key, title.split()[0]) for key, title in items], self.current)
+            tabs = _tabs([(n, key, title.split()[0]) for n, key, title in items], self.current)
         self.query_one("#pane-tabs", Static).update(tabs)
 
     def on_resize(self, event: events.Resize) -> None:

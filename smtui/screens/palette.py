@@ -43,10 +43,10 @@ class SmtuiCommands(Provider):
         screen = self._directory()
         commands: list[tuple[str, Callable[[], Any], str]] = []
         if screen is not None:
-            panes = [(kind.key, kind.title) for kind in KINDS] + [("audit", "Audit")]
-            for i, (key, title) in enumerate(panes, 1):
+            panes = [(kind.key, kind.title, kind.pane_key or f":{kind.aliases[0]}") for kind in KINDS]
+            for key, title, how in [*panes, ("audit", "Audit", "5")]:
                 commands.append(
-                    (f"Show {title}", partial(self._run, screen, f"show_pane({key!r})"), f"pane {i}")
+                    (f"Show {title}", partial(self._run, screen, f"show_pane({key!r})"), f"key {how}")
                 )
         aws = shell(self.app).aws
         if aws is not None:

@@ -61,7 +61,7 @@ async def test_endpoint_detail_has_variants_config_and_one_metrics_call(sandbox)
     async with app.run_test(size=(160, 60)) as pilot:
         before = app.aws.limiter.sent["cloudwatch.GetMetricData"] if app.aws else 0
         detail = await _open(app, pilot, "endpoint", "churn-prod")
-        assert detail.config is not None  # DescribeEndpointConfig
+        assert detail.related.get("describe_endpoint_config")  # DescribeEndpointConfig, the related call
         shown = screen_text(app)
         assert "variant-a" in shown and "variant-b" in shown
         assert "Invocations" in shown and "ModelLatency" in shown

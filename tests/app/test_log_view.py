@@ -48,14 +48,14 @@ async def test_only_visible_lines_are_formatted():
     async with app.run_test(size=(100, 20)) as pilot:
         view = app.query_one(LogView)
         calls = 0
-        real = view._render_full
+        real = view._strips
 
-        def counting(line):
+        def counting(chunk, j):
             nonlocal calls
             calls += 1
-            return real(line)
+            return real(chunk, j)
 
-        view._render_full = counting
+        view._strips = counting
         view.set_following(True)
         view.add_events([ev(i, f"line {i}") for i in range(50_000)])
         await pilot.pause()
@@ -94,7 +94,7 @@ async def test_hostile_messages_render_clean_colour_kept_and_long_lines_cut():
         assert texts[3] == "link"
         red = [seg for seg in rows[1] if seg.text == "red"]
         assert red and red[0].style.color is not None and red[0].style.color.number == 1  # ANSI red
-        assert "more characters]" in "".join(s.text for s in view._render_full(view.lines[4])[0])
+        assert "more characters]" in "".join(s.text for s in view.strips_of(4)[0])
         assert view.lines[4].text == big  # kept whole for saving
 
 
@@ -112,7 +112,7 @@ async def test_search_highlights_every_match_and_steps_and_matches_only(tmp_path
         assert view.find(False).text == "ERROR boom 3"
         assert view.find(False).text == "ERROR boom 93"  # wraps around
         await pilot.pause()
-        strip = view._render_full(view.lines[93])[0]
+        strip = view.strips_of(93)[0]
         matched = [seg for seg in strip if seg.text == "ERROR"]
         assert matched and matched[0].style.bold
         view.set_matches_only(True)
@@ -124,11 +124,11 @@ async def test_search_highlights_every_match_and_steps_and_matches_only(tmp_path
 
 async def test_sources_ping_timestamps_and_wrap():
     app = ViewApp()
-    async with app.run_test(size=(60, 10)) as pilot:
+    async with app.run_test(size=(120, 10)) as pilot:
         view = app.query_one(LogView)
         ping = '10.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /ping HTTP/1.1" 200 0'
         view.add_events(
-            [ev(1000, "one", "algo-1"), ev(2000, ping, "algo-2"), ev(3000, "three " + "z" * 100, "algo-2")]
+            [ev(1000, "one", "algo-1"), ev(2000, ping, "algo-2"), ev(3000, "three " + "z" * 200, "algo-2")]
         )
         view.set_sources({"algo-2"})
         assert [ln.text[:5] for ln in view.visible_lines] == ["10.0.", "three"]
@@ -251,6 +251,7 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
         inp = screen.query_one("#logs-input")
         inp.value = str(tmp_path / "saved.log")
         await pilot.press("enter")
+        await wait_for(lambda: screen.saved is not None, what="the file written")
         saved = (tmp_path / "saved.log").read_text().splitlines()
         assert len(saved) == 11 and all("hist 1" in s for s in saved)
         # a pattern the service rejects shows its message, the app keeps working
@@ -261,6 +262,10 @@ async def test_screen_follow_search_save_and_bad_pattern(sandbox, tmp_path):
         await pilot.pause()
         assert screen.error is not None and "InvalidParameterException" in screen.error
         assert app.screen is screen
+        # escape clears the search first (as k9s and less do), then leaves
+        await pilot.press("escape")
+        assert app.screen is screen and screen.view.search is None and not screen.view.matches_only
+        assert len(screen.view.visible_lines) == len(screen.view.lines)
         await pilot.press("escape")
         assert app.screen is not screen
 
@@ -324,7 +329,7 @@ async def test_throttled_follow_shows_a_notice_and_keeps_the_lines(sandbox, monk
         return await real(self)
 
     monkeypatch.setattr(logs_mod.PollingSource, "poll_once", flaky)
-    monkeypatch.setattr(logs_mod, "_backoff", lambda attempt, cap=30.0: 1.0)
+    monkeypatch.setattr(logs_mod.sources, "_backoff", lambda attempt, cap=30.0: 1.0)
     app = SmtuiApp(sandbox=sandbox)
     async with app.run_test(size=(140, 20)) as pilot:
         await app.get_aws()
@@ -347,7 +352,7 @@ async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(s
     from smtui.config import Settings
     from smtui.screens.logs import LogScreen
 
-    monkeypatch.setattr(logs_mod, "PAGE_LIMIT", 100)
+    monkeypatch.setattr(logs_mod.resource, "PAGE_LIMIT", 100)
     job = uid("long")
     base = now_ms() - 3_600_000
     for k in range(1, 5):
@@ -372,3 +377,26 @@ async def test_a_long_log_opens_at_its_newest_lines_and_loads_older_at_the_top(s
         await pilot.press("g")
         await wait_for(lambda: len(screen.view.lines) == 4000 and screen.older_exhausted, 20)
         assert [ln.ts for ln in screen.view.lines] == [base + n for n in range(1, 4001)]
+
+
+async def test_save_writes_every_line_whole_with_or_without_timestamps_and_labels(tmp_path, monkeypatch):
+    from smtui.widgets import log_store
+
+    monkeypatch.setattr(log_store, "CHUNK", 50)  # several chunks
+    app = ViewApp()
+    async with app.run_test(size=(100, 10)):
+        view = app.query_one(LogView)
+        view.add_events([ev(1000 * i, f"line {i} " + "x" * (i % 7), f"algo-{i % 2 + 1}") for i in range(230)])
+        view.add_events([ev(500, "late one")])  # merged into the first chunk
+        expected = [ln.text for ln in view.lines]
+        view.set_timestamps("off")
+        view.set_show_labels(False)
+        assert view.save(str(tmp_path / "plain.log")) == 231
+        assert (tmp_path / "plain.log").read_text().splitlines() == expected
+        view.set_timestamps("utc")
+        view.set_show_labels(True)
+        view.set_sources({"algo-2"})
+        assert view.save(str(tmp_path / "full.log")) == 115
+        rows = (tmp_path / "full.log").read_text().splitlines()
+        assert rows[0] == "1970-01-01 00:00:01.000 algo-2 line 1 x"
+        assert all(" algo-2 " in r for r in rows)

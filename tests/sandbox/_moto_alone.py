@@ -14,26 +14,29 @@ import subprocess
 import sys
 
 _SCRIPT = r"""
-import json
+import datetime, json
 from moto.server import ThreadedMotoServer
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 server.start()
 host, port = server.get_host_and_port()
-def client(service):
+def client(service, **creds):
+    creds.setdefault("aws_access_key_id", "AKIAEXAMPLE")
+    creds.setdefault("aws_secret_access_key", "x")
     return boto3.client(service, region_name="us-east-1", endpoint_url=f"http://{host}:{port}",
-                        aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x",
-                        config=Config(retries={"total_max_attempts": 1}))
+                        config=Config(retries={"total_max_attempts": 1}), **creds)
+def code(exc):
+    meta = getattr(exc, "response", {}).get("ResponseMetadata", {})
+    return {"status": meta.get("HTTPStatusCode"), "code": getattr(exc, "response", {}).get("Error", {}).get("Code")}
 out = {}
 try:
     client("cloudtrail").lookup_events(MaxResults=5)
     out["lookup_events"] = {"ok": True}
 except Exception as exc:
-    meta = getattr(exc, "response", {}).get("ResponseMetadata", {})
-    out["lookup_events"] = {"ok": False, "status": meta.get("HTTPStatusCode"),
-                            "code": getattr(exc, "response", {}).get("Error", {}).get("Code")}
+    out["lookup_events"] = {"ok": False, **code(exc)}
 sts = client("sts")
 good = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/R", RoleSessionName="alice",
                        SourceIdentity="alice")
@@ -44,6 +47,66 @@ try:
     out["invalid_source_identity"] = "accepted"
 except Exception as exc:
     out["invalid_source_identity"] = getattr(exc, "response", {}).get("Error", {}).get("Code")
+# a role of another account, and a role that trusts only SageMaker: both assumed
+other = sts.assume_role(RoleArn="arn:aws:iam::999999999999:role/Theirs", RoleSessionName="xx")
+out["other_account_role"] = "assumed" if other.get("Credentials") else "refused"
+iam = client("iam")
+iam.create_role(RoleName="OnlySageMaker", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+only = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/OnlySageMaker", RoleSessionName="yy",
+                       SourceIdentity="alice")
+out["untrusted_role"] = "assumed" if only.get("Credentials") else "refused"
+# a session past its DurationSeconds: moto never checks
+from moto.sts.models import sts_backends
+c = only["Credentials"]
+for role in sts_backends["123456789012"]["aws"].assumed_roles:
+    if role.access_key_id == c["AccessKeyId"]:
+        role.expiration = datetime.datetime(2000, 1, 1)
+try:
+    client("sts", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+           aws_session_token=c["SessionToken"]).get_caller_identity()
+    out["expired_session"] = "works"
+except Exception as exc:
+    out["expired_session"] = code(exc)["code"]
+
+sm = client("sagemaker")
+sm.create_training_job(TrainingJobName="alone", RoleArn="arn:aws:iam::123456789012:role/R",
+    AlgorithmSpecification={"TrainingImage": "img:1", "TrainingInputMode": "File"},
+    OutputDataConfig={"S3OutputPath": "s3://b/o/"},
+    ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 30},
+    StoppingCondition={"MaxRuntimeInSeconds": 3600})
+d = sm.describe_training_job(TrainingJobName="alone")
+out["training_at_birth"] = {
+    "status": d["TrainingJobStatus"],
+    "transitions": [t["Status"] for t in d.get("SecondaryStatusTransitions", [])],
+    "started_at_creation": d.get("TrainingStartTime") == d["CreationTime"],
+    "output_keys": sorted(d["OutputDataConfig"]),
+    "has_time": "TrainingTimeInSeconds" in d,
+}
+out["training_streams"] = len(client("logs").describe_log_groups()["logGroups"])
+for op, kw in (("stop_training_job", {"TrainingJobName": "alone"}),
+               ("update_endpoint", {"EndpointName": "e", "EndpointConfigName": "c"}),
+               ("stop_transform_job", {"TransformJobName": "alone"})):
+    try:
+        getattr(sm, op)(**kw)
+        out[op] = {"status": 200}
+    except ClientError as exc:
+        out[op] = code(exc)
+sm.create_model(ModelName="m", ExecutionRoleArn="arn:aws:iam::123456789012:role/R", PrimaryContainer={"Image": "img:1"})
+sm.create_endpoint_config(EndpointConfigName="c", ProductionVariants=[{"VariantName": "AllTraffic",
+    "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}])
+sm.create_endpoint(EndpointName="e", EndpointConfigName="c")
+raw = {}
+def keep(http_response, **kw):
+    raw["body"] = http_response.content
+sm.meta.events.register("after-call.sagemaker.DescribeEndpoint", keep)
+e = sm.describe_endpoint(EndpointName="e")
+out["endpoint_at_birth"] = e["EndpointStatus"]
+out["endpoint_raw_keys"] = sorted(json.loads(raw["body"]))
+out["endpoint_data_capture"] = json.loads(raw["body"]).get("DataCaptureConfig", "absent")
+rt = client("sagemaker-runtime")
+answer = rt.invoke_endpoint(EndpointName="no-such-endpoint", Body=b"1,2,3", ContentType="text/csv")
+out["invoke_missing_endpoint"] = {"body": answer["Body"].read().decode(), "type": answer["ContentType"]}
 server.stop()
 print(json.dumps(out))
 """

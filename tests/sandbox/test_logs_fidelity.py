@@ -68,7 +68,7 @@ async def test_bogus_identifier_is_not_found(aws, group):
 
 
 async def test_identifier_by_arn_or_name_resolves_that_group_and_pages(aws, group):
-    for ident in (group["arn"], group["arn"] + ":*", group["name"]):
+    for ident in (group["arn"], group["name"]):
         names, token = [], None
         while True:
             extra = {"nextToken": token} if token else {}
@@ -86,6 +86,40 @@ async def test_identifier_by_arn_or_name_resolves_that_group_and_pages(aws, grou
         startFromHead=True,
     )
     assert [e["message"] for e in got["events"]] == ["ERROR timeout a1", "INFO a1 ok", "WARN a1 slow"]
+
+
+async def test_an_arn_ending_in_star_is_rejected_as_aws_does(aws, group):
+    """DescribeLogGroups' ``arn`` ends in ``:*`` (for IAM policies); as an identifier AWS rejects it, and so
+    does moto's own (AWS-verified) check: the sandbox no longer strips the suffix."""
+    from moto.logs.exceptions import InvalidParameterException
+
+    with pytest.raises(InvalidParameterException):
+        ORIGINALS["LogsBackend._find_log_group"](_backend(), log_group_id=group["arn"] + ":*")
+    for op, extra in (
+        ("describe_log_streams", {}),
+        ("get_log_events", {"logStreamName": "job/algo-1-1700000000"}),
+    ):
+        with pytest.raises(AwsError) as err:
+            await aws.call("logs", op, logGroupIdentifier=group["arn"] + ":*", **extra)
+        assert err.value.code == "InvalidParameterException"
+        assert "Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*" in err.value.message
+
+
+async def test_stop_query_answers_as_aws_does(aws, group):
+    assert ORIGINALS["LogsResponse.stop_query"] is None  # moto alone: HTTP 500, not implemented
+    started = await aws.call(
+        "logs",
+        "start_query",
+        logGroupName=group["name"],
+        startTime=0,
+        endTime=2_000_000_000,
+        queryString="fields @message",
+    )
+    stopped = await aws.call("logs", "stop_query", queryId=started["queryId"])
+    assert stopped["success"] is False  # already complete
+    with pytest.raises(AwsError) as err:
+        await aws.call("logs", "stop_query", queryId="00000000-0000-0000-0000-000000000000")
+    assert err.value.code == "ResourceNotFoundException"
 
 
 # ---------------------------------------------------------------- FilterLogEvents

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from smtui.aws.resources import BY_KEY, ENDPOINT, PROCESSING, TRAINING, TRANSFORM
 from smtui.sandbox import scenario as sc
 
@@ -294,150 +296,72 @@ def test_kinds_in_the_registry_cover_the_scenario():
     assert set(BY_KEY) == {"endpoint", "training", "processing", "transform"}
 
 
-# ---------------------------------------------------------------- the driver
+# ---------------------------------------------------------------- on the lifecycles, and the driver
 
 
-async def test_driver_tick_moves_a_job_through_its_life_and_appends_events(sandbox, aws):
-    import uuid
+@pytest.fixture(scope="module")
+def live(request):
+    """The default scenario on its lifecycles (in a region of this module's own), without the driver's
+    people, on a clock that only the test moves."""
+    from conftest import _POOL
 
-    from smtui.sandbox import fidelity_sagemaker as fsm
-    from smtui.sandbox.driver import PHASE_TICKS, ScenarioDriver
+    from smtui.sandbox import Sandbox
 
-    name = f"drv-{uuid.uuid4().hex[:8]}"
-    ep_name = f"drv-ep-{uuid.uuid4().hex[:8]}"
-    sm = sandbox.boto3_client("sagemaker")
-    sm.create_training_job(
-        TrainingJobName=name,
-        RoleArn=sc.ROLE_ARN,
-        AlgorithmSpecification={"TrainingImage": sc.IMAGES["xgb"], "TrainingInputMode": "File"},
-        OutputDataConfig={"S3OutputPath": "s3://bucket/out/"},
-        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 30},
-        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+    region = _POOL.region(request.module.__name__, "live")
+    sb = Sandbox(seed="default", driver=lambda sb: None, region=region).start()
+    sb.clock.freeze()
+    yield sb
+    sb.stop()
+
+
+def _lines(sb, group, stream):
+    got = sb.boto3_client("logs").get_log_events(logGroupName=group, logStreamName=stream, startFromHead=True)
+    return [e["message"] for e in got["events"]]
+
+
+def test_the_scenario_runs_on_the_same_lifecycles_as_anything_created(live):
+    sm = live.boto3_client("sagemaker")
+    assert sm.describe_endpoint(EndpointName=sc.CREATING_ENDPOINT)["EndpointStatus"] == "Creating"
+    streams = live.scenario.streams[("training", sc.MULTI_NODE_JOB)]
+    before = {s: len(_lines(live, sc.TRAINING_GROUP, s)) for s in streams}
+    live.clock.advance(21)
+    assert sm.describe_endpoint(EndpointName=sc.CREATING_ENDPOINT)["EndpointStatus"] == "InService"
+    (stream,) = [
+        s["logStreamName"]
+        for s in live.boto3_client("logs").describe_log_streams(
+            logGroupName=sc.endpoint_group(sc.CREATING_ENDPOINT)
+        )["logStreams"]
+    ]
+    assert any(
+        "Torch worker started." in m for m in _lines(live, sc.endpoint_group(sc.CREATING_ENDPOINT), stream)
     )
-    sm.create_model(
-        ModelName=ep_name, ExecutionRoleArn=sc.ROLE_ARN, PrimaryContainer={"Image": sc.IMAGES["xgb"]}
+    for s in streams:  # every host of the multi-node job wrote a line a second
+        assert len(_lines(live, sc.TRAINING_GROUP, s)) >= before[s] + 21
+    d = sm.describe_training_job(TrainingJobName=sc.MULTI_NODE_JOB)
+    assert (d["TrainingJobStatus"], d["SecondaryStatus"]) == ("InProgress", "Training")
+    assert (
+        sm.describe_processing_job(ProcessingJobName=sc.PROCESSING_IN_PROGRESS)["ProcessingJobStatus"]
+        == "InProgress"
     )
-    sm.create_endpoint_config(
-        EndpointConfigName=ep_name,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": ep_name,
-                "InstanceType": "ml.m5.large",
-                "InitialInstanceCount": 1,
-            }
-        ],
-    )
-    sm.create_endpoint(EndpointName=ep_name, EndpointConfigName=ep_name)
-    fsm.set_status(
-        "training",
-        name,
-        "InProgress",
-        SecondaryStatus="Starting",
-        SecondaryStatusTransitions=[
-            {"Status": "Starting", "StartTime": dt.datetime.now(dt.UTC), "StatusMessage": "Preparing"}
-        ],
-    )
-    fsm.set_status("endpoint", ep_name, "Creating")
-    state = sc.ScenarioState(seeded_at=dt.datetime.now(dt.UTC), identities={})
-    state.runs[("training", name)] = sc.Run(
-        "training",
-        name,
-        sc.TRAINING_GROUP,
-        [],
-        [f"{name}/algo-1", f"{name}/algo-2"],
-        TRAINING.metrics_namespace,
-        "llm",
-        total_steps=5,
-        phase="Starting",
-    )
-    state.endpoints[ep_name] = sc.LiveEndpoint(
-        ep_name, {"AllTraffic": ("i-0123456789abcdef0",)}, {}, ticks_to_in_service=3
-    )
-    driver = ScenarioDriver(sandbox, state, spawn_every=0)
-    try:
-
-        async def job():
-            return await aws.call("sagemaker", "describe_training_job", TrainingJobName=name)
-
-        async def streams():
-            got = await aws.call(
-                "logs",
-                "describe_log_streams",
-                logGroupName=sc.TRAINING_GROUP,
-                logStreamNamePrefix=TRAINING.stream_prefix(name),
-            )
-            return [s["logStreamName"] for s in got["logStreams"]]
-
-        for _ in range(PHASE_TICKS["Starting"]):
-            driver.tick()
-        assert (await job())["SecondaryStatus"] == "Downloading"
-        assert await streams() == []  # streams appear when the container starts, as on SageMaker
-        ep = await aws.call("sagemaker", "describe_endpoint", EndpointName=ep_name)
-        assert ep["EndpointStatus"] == "InService"
-        for _ in range(PHASE_TICKS["Downloading"] + 2):
-            driver.tick()
-        desc = await job()
-        assert desc["TrainingJobStatus"] == "InProgress" and desc["SecondaryStatus"] == "Training"
-        assert [t["Status"] for t in desc["SecondaryStatusTransitions"]] == [
-            "Starting",
-            "Downloading",
-            "Training",
-        ]
-        names = await streams()
-        assert [TRAINING.source_label(name, s) for s in sorted(names)] == ["algo-1", "algo-2"]
-        first = await aws.call(
-            "logs",
-            "get_log_events",
-            logGroupName=sc.TRAINING_GROUP,
-            logStreamName=sorted(names)[0],
-            startFromHead=True,
-        )
-        driver.tick()
-        second = await aws.call(
-            "logs",
-            "get_log_events",
-            logGroupName=sc.TRAINING_GROUP,
-            logStreamName=sorted(names)[0],
-            startFromHead=True,
-        )
-        assert len(second["events"]) > len(first["events"])
-        assert "'loss': " in second["events"][-1]["message"]
-        for _ in range(10):
-            driver.tick()
-        desc = await job()
-        assert desc["TrainingJobStatus"] == "Completed" and desc["SecondaryStatus"] == "Completed"
-        assert [t["Status"] for t in desc["SecondaryStatusTransitions"]][-2:] == ["Uploading", "Completed"]
-        assert desc["TrainingTimeInSeconds"] >= 0 and "TrainingEndTime" in desc
-        assert ("training", name) not in state.runs
-        ep_streams = await aws.call("logs", "describe_log_streams", logGroupName=ENDPOINT.log_group(ep_name))
-        assert [s["logStreamName"] for s in ep_streams["logStreams"]] == ["AllTraffic/i-0123456789abcdef0"]
-    finally:
-        fsm.delete("training", name)
-        fsm.delete("endpoint", ep_name)
+    # churn-prod answers, and logs each call on one of its instances
+    rt = live.boto3_client("sagemaker-runtime")
+    assert rt.invoke_endpoint(EndpointName=sc.ENDPOINT, ContentType="text/csv", Body="0.1,0.2")["Body"].read()
 
 
-async def test_driver_on_the_default_scenario_keeps_the_multi_node_job_writing(sandbox, aws):
+def test_the_driver_acts_for_the_team_through_the_api(live):
     from smtui.sandbox.driver import ScenarioDriver
 
-    run = sandbox.scenario.runs[("training", sc.MULTI_NODE_JOB)]
-    assert run.total_steps - run.step >= 1800  # 30+ minutes of demo at one tick a second
-
-    async def sizes():
-        got = await aws.call(
-            "logs",
-            "describe_log_streams",
-            logGroupName=sc.TRAINING_GROUP,
-            logStreamNamePrefix=f"{sc.MULTI_NODE_JOB}/",
-        )
-        return {s["logStreamName"]: s["storedBytes"] for s in got["logStreams"]}
-
-    before = await sizes()
-    ScenarioDriver(sandbox, spawn_every=0).tick()
-    after = await sizes()
-    assert set(after) == set(before) and all(after[s] > before[s] for s in before)
-    desc = await aws.call("sagemaker", "describe_training_job", TrainingJobName=sc.MULTI_NODE_JOB)
-    assert desc["TrainingJobStatus"] == "InProgress"
+    driver = ScenarioDriver(live, spawn_every=1)
+    driver.tick()
+    (name,) = driver.spawned
+    d = live.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)
+    assert (d["TrainingJobStatus"], d["SecondaryStatus"]) == ("InProgress", "Starting")  # then its lifecycle
+    live.clock.advance(30)
+    assert (
+        live.boto3_client("sagemaker").describe_training_job(TrainingJobName=name)["SecondaryStatus"]
+        != "Starting"
+    )
+    assert driver.errors == 0
 
 
 async def test_driver_thread_spawns_jobs_recorded_in_cloudtrail_as_their_owners(sandbox, aws):
@@ -449,7 +373,7 @@ async def test_driver_thread_spawns_jobs_recorded_in_cloudtrail_as_their_owners(
     from smtui.sandbox.driver import ScenarioDriver
 
     state = sc.ScenarioState(seeded_at=dt.datetime.now(dt.UTC), identities=sandbox.scenario.identities)
-    driver = ScenarioDriver(sandbox, state, spawn_every=1).start(interval=0.01)
+    driver = ScenarioDriver(sandbox, state, spawn_every=1, invoke=False).start(interval=0.01)
     try:
         deadline = time.monotonic() + 10
         while len(driver.spawned) < 3 and time.monotonic() < deadline:  # noqa: ASYNC110 - another thread
@@ -569,26 +493,65 @@ async def test_describe_processing_and_transform_jobs(aws):
     assert live["TransformJobStatus"] == "InProgress" and "TransformEndTime" not in live
 
 
-def test_driver_drops_a_job_deleted_under_it(sandbox):
-    import uuid
-
-    from smtui.sandbox import fidelity_sagemaker as fsm
-    from smtui.sandbox.driver import ScenarioDriver
-
-    state = sc.ScenarioState(seeded_at=dt.datetime.now(dt.UTC), identities={})
-    name = f"gone-{uuid.uuid4().hex[:8]}"
-    state.runs[("training", name)] = sc.Run(
-        "training",
-        name,
-        sc.TRAINING_GROUP,
-        [],
-        [f"{name}/algo-1"],
-        TRAINING.metrics_namespace,
-        "xgb",
-        phase="Starting",
+async def test_metrics_stay_within_what_each_instance_type_can_report(aws):
+    """GPUUtilization is 0-100% per GPU, CPUUtilization 0-100% per vCPU (developer guide, job metrics)."""
+    now = dt.datetime.now(dt.UTC)
+    cases = {
+        "embed": (
+            "/aws/sagemaker/TransformJobs",
+            "GPUUtilization",
+            f"{sc.TRANSFORM_IN_PROGRESS}/",
+            100,
+        ),  # g5.xlarge: 1 GPU
+        "multi": (
+            "/aws/sagemaker/TrainingJobs",
+            "GPUUtilization",
+            f"{sc.MULTI_NODE_JOB}/algo-1",
+            800,
+        ),  # p4d: 8 GPUs
+        "xgb": (
+            "/aws/sagemaker/TrainingJobs",
+            "CPUUtilization",
+            f"{sc.SPOT_JOB}/algo-1",
+            400,
+        ),  # m5.xlarge: 4 vCPUs
+    }
+    hosts = (
+        await aws.call(
+            "cloudwatch",
+            "list_metrics",
+            Namespace="/aws/sagemaker/TransformJobs",
+            MetricName="GPUUtilization",
+        )
+    )["Metrics"]
+    embed_host = next(
+        d["Value"] for m in hosts for d in m["Dimensions"] if d["Value"].startswith(cases["embed"][2])
     )
-    driver = ScenarioDriver(sandbox, state, spawn_every=0)
-    for _ in range(10):
-        driver.tick()  # the job never existed in the backend
-    assert state.runs == {}
-    assert name not in fsm.backend().training_jobs
+    for key, (namespace, metric, host, limit) in cases.items():
+        got = await aws.call(
+            "cloudwatch",
+            "get_metric_statistics",
+            Namespace=namespace,
+            MetricName=metric,
+            Dimensions=[{"Name": "Host", "Value": embed_host if key == "embed" else host}],
+            StartTime=now - dt.timedelta(days=3),
+            EndTime=now,
+            Period=3600,
+            Statistics=["Maximum"],
+        )
+        peaks = [p["Maximum"] for p in got["Datapoints"]]
+        assert peaks and max(peaks) <= limit, (key, max(peaks))
+        assert max(peaks) > limit * 0.3, (key, max(peaks))  # busy, not idle
+
+
+async def test_the_readme_error_filter_finds_the_endpoints_errors(aws):
+    """``smtui logs endpoint churn-prod --filter '"ERROR"'``: the serving container writes levels in capitals."""
+    got = await aws.call(
+        "logs", "filter_log_events", logGroupName=ENDPOINT.log_group(sc.ENDPOINT), filterPattern='"ERROR"'
+    )
+    assert got["events"]
+    assert all(":ERROR] Exception on /invocations [POST]" in e["message"] for e in got["events"])
+    everything = await aws.call(
+        "logs", "filter_log_events", logGroupName=ENDPOINT.log_group(sc.ENDPOINT), filterPattern='"error"'
+    )
+    assert not [e for e in everything["events"] if '"level": "error"' in e["message"]]

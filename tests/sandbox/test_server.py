@@ -182,12 +182,6 @@ def test_recorder_at_backdates_events_and_unknown_keys_are_unknown(west):
     assert event["userIdentity"]["accessKeyId"] == "AKIANOBODYKNOWS00000"
 
 
-def test_logs_calls_are_not_recorded(sandbox):
-    before = len(sandbox.recorder.events)
-    sandbox.boto3_client("logs").describe_log_groups(limit=1)
-    assert all(e.get("eventSource") != "logs.amazonaws.com" for e in sandbox.recorder.events[before:])
-
-
 # ---------------------------------------------------------------------- lifecycle
 def test_stop_start_and_restart_keep_port_and_data(own_sandbox):
     from botocore.exceptions import EndpointConnectionError
@@ -395,3 +389,48 @@ def test_keys_of_iam_users_made_elsewhere_are_resolved_from_moto(west):
     identity = west.recorder.identity(key["AccessKeyId"])
     assert (identity.type, identity.name) == ("IAMUser", name)
     assert identity.user_identity(key["AccessKeyId"])["arn"] == f"arn:aws:iam::{ACCOUNT_ID}:user/{name}"
+
+
+def test_the_url_comes_first_once_the_account_is_seeded():
+    """With the default seed, the first line is the URL, and by then every seeded job is there."""
+    import os
+    import subprocess
+    import sys
+
+    import boto3
+
+    from smtui.sandbox import scenario as sc
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "smtui.sandbox", "--no-driver", "--trail-delay", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, AWS_EC2_METADATA_DISABLED="true"),
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        sm = boto3.client(
+            "sagemaker",
+            region_name="us-east-1",
+            endpoint_url=url,
+            aws_access_key_id=ADMIN_KEY,
+            aws_secret_access_key="x",
+        )
+        names = {j["TrainingJobName"] for j in sm.list_training_jobs(MaxResults=100)["TrainingJobSummaries"]}
+        assert set(sc.TRAINING_JOBS) <= names and len(names) == len(sc.TRAINING_JOBS) + sc.NIGHTLY_DAYS
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_the_command_line_takes_the_clock_and_the_trail_delay(capsys):
+    from smtui.sandbox.__main__ import parse_args
+
+    args = parse_args(["--time-scale", "600", "--trail-delay", "300"])
+    assert (args.time_scale, args.trail_delay) == (600.0, 300.0)
+    for bad in (["--time-scale", "0"], ["--trail-delay", "-1"]):
+        with pytest.raises(SystemExit):
+            parse_args(bad)
+    assert "must" in capsys.readouterr().err

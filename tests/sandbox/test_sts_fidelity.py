@@ -106,11 +106,25 @@ async def test_source_identity_reaches_cloudtrail_end_to_end(sandbox, aws):
     assert "sessionToken" not in json.dumps(assume)
 
 
+#: a role the account's own principals may assume, setting a SourceIdentity
+TEAM_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        }
+    ],
+}
+
+
 def test_assume_role_returns_source_identity(sandbox):
+    team = sandbox.ensure_role("TeamRole", TEAM_TRUST)
     sts = sandbox.boto3_client("sts")
-    answer = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="bob", SourceIdentity="bob@example.com")
+    answer = sts.assume_role(RoleArn=team, RoleSessionName="bob", SourceIdentity="bob@example.com")
     assert answer["SourceIdentity"] == "bob@example.com"
-    plain = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="nobody")
+    plain = sts.assume_role(RoleArn=team, RoleSessionName="nobody")
     assert "SourceIdentity" not in plain
 
 
@@ -149,6 +163,7 @@ def test_validate_rules():
 
 
 def test_source_identity_survives_role_chaining_and_cannot_change(sandbox):
+    sandbox.ensure_role("Other", TEAM_TRUST)
     creds = sandbox.studio_credentials("dave")
     sts = sandbox.boto3_client("sts", **creds)
     chained = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/Other", RoleSessionName="chained")
@@ -174,3 +189,103 @@ def test_source_identity_survives_role_chaining_and_cannot_change(sandbox):
     ][-1]
     assert last["userIdentity"]["sessionContext"]["sourceIdentity"] == "dave"
     assert last["userIdentity"]["arn"].endswith("assumed-role/Other/chained")
+
+
+# ---------------------------------------------------------------------------------------------- trust
+
+
+def _denied(call) -> str:
+    with pytest.raises(ClientError) as raised:
+        call()
+    assert raised.value.response["Error"]["Code"] == "AccessDenied"
+    return raised.value.response["Error"]["Message"]
+
+
+def test_moto_alone_lets_anyone_assume_any_role_for_ever():
+    alone = moto_alone()
+    assert alone["other_account_role"] == "assumed"
+    assert alone["untrusted_role"] == "assumed"  # a role that trusts only sagemaker.amazonaws.com
+    assert alone["expired_session"] == "works"
+
+
+def test_the_role_must_exist_and_trust_the_caller(sandbox):
+    sts = sandbox.boto3_client("sts")
+    message = _denied(
+        lambda: sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/NoSuchRole", RoleSessionName="me")
+    )
+    assert message == (
+        f"User: arn:aws:iam::{ACCOUNT_ID}:user/sandbox-admin is not authorized to perform: sts:AssumeRole "
+        f"on resource: arn:aws:iam::{ACCOUNT_ID}:role/NoSuchRole"
+    )
+    _denied(lambda: sts.assume_role(RoleArn="arn:aws:iam::999999999999:role/Theirs", RoleSessionName="me"))
+    # the Studio execution role trusts SageMaker only: the admin may not assume it, SageMaker may
+    sandbox.studio_credentials("erin")
+    _denied(lambda: sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="me"))
+
+
+def test_setting_a_source_identity_needs_set_source_identity_in_the_trust_policy(sandbox):
+    arn = sandbox.ensure_role(
+        "NoSourceIdentity",
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": ACCOUNT_ID}, "Action": "sts:AssumeRole"},
+            ],
+        },
+    )
+    sts = sandbox.boto3_client("sts")
+    assert sts.assume_role(RoleArn=arn, RoleSessionName="plain")["Credentials"]["AccessKeyId"]
+    message = _denied(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="si", SourceIdentity="frank"))
+    assert "sts:SetSourceIdentity" in message
+    # a session that carries one cannot chain into that role either: the identity would be set there
+    chained = sandbox.boto3_client("sts", **sandbox.studio_credentials("frank"))
+    assert "sts:SetSourceIdentity" in _denied(
+        lambda: chained.assume_role(RoleArn=arn, RoleSessionName="chain")
+    )
+
+
+def test_a_deny_statement_wins(sandbox):
+    arn = sandbox.ensure_role(
+        "Denied",
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:*"},
+                {
+                    "Effect": "Deny",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:user/sandbox-admin"},
+                    "Action": "sts:AssumeRole",
+                },
+            ],
+        },
+    )
+    _denied(lambda: sandbox.boto3_client("sts").assume_role(RoleArn=arn, RoleSessionName="d1"))
+
+
+def test_a_session_expires_after_its_duration(own_sandbox):
+    sb = own_sandbox("expiry")
+    arn = sb.ensure_role("ShortLived", TEAM_TRUST)
+    c = sb.boto3_client("sts").assume_role(RoleArn=arn, RoleSessionName="brief", DurationSeconds=900)
+    creds = {
+        "aws_access_key_id": c["Credentials"]["AccessKeyId"],
+        "aws_secret_access_key": c["Credentials"]["SecretAccessKey"],
+        "aws_session_token": c["Credentials"]["SessionToken"],
+    }
+    sm = sb.boto3_client("sagemaker", **creds)
+    sts = sb.boto3_client("sts", **creds)
+    sm.list_training_jobs(MaxResults=1)
+    sb.clock.advance(899)
+    assert sts.get_caller_identity()["Arn"].endswith("assumed-role/ShortLived/brief")
+    sb.clock.advance(2)  # past the 15 minutes it was given
+    for client, code in ((sm, "ExpiredTokenException"), (sts, "ExpiredToken")):
+        with pytest.raises(ClientError) as raised:
+            client.list_training_jobs(MaxResults=1) if client is sm else client.get_caller_identity()
+        assert raised.value.response["Error"]["Code"] == code
+        assert (
+            raised.value.response["Error"]["Message"]
+            == "The security token included in the request is expired"
+        )
+    sb.boto3_client("sagemaker").list_training_jobs(MaxResults=1)  # the admin's keys do not expire
+    with pytest.raises(ClientError) as raised:  # longer than the role allows (MaxSessionDuration 1 h)
+        sb.boto3_client("sts").assume_role(RoleArn=arn, RoleSessionName="long", DurationSeconds=7200)
+    assert raised.value.response["Error"]["Code"] == "ValidationError"
