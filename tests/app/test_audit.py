@@ -19,7 +19,7 @@ from smtui.aws.trail.parse import parse_time
 from smtui.screens.audit import AuditPane
 from smtui.screens.event import EventScreen
 from smtui.screens.resource_trail import ResourceTrailScreen
-from smtui.widgets.trail_table import event_cells
+from smtui.widgets.trail_table import COLUMNS, event_cells
 
 
 class _AuditOnly(Screen[None]):
@@ -59,7 +59,8 @@ def si(rec):
 
 def identity_cells(pane: AuditPane) -> list[str]:
     """The SOURCE IDENTITY cell of every row shown, as drawn."""
-    return [event_cells(pane.table.get_raw(k))[2][0] for k in pane.table.visible_rows()]
+    at = [c.key for c in COLUMNS].index("identity")
+    return [event_cells(pane.table.get_raw(k))[at][0] for k in pane.table.visible_rows()]
 
 
 def shown_ids(pane: AuditPane) -> list[str]:
