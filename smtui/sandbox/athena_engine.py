@@ -30,6 +30,8 @@ from smtui.sandbox.athena_files import (
 
 __all__ = ["Caller", "QueryError", "Result", "Run", "csv_text"]
 
+_MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found')
+
 
 # ---------------------------------------------------------------------------------------------- the views
 def _view_sql(t: TableFiles, paths: list[tuple[str, dict[str, str]]]) -> str:
@@ -127,6 +129,7 @@ class Run:
                 if t.partition_keys:
                     self._parts_table(con, t, paths)
                 con.execute(_view_sql(t, paths))
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {athena_sql.quote(database)}")
             con.execute(f"SET schema = {athena_sql.sql_str(database)}")
             # the query reads the tables' files and nothing else of this machine
             con.execute(f"SET allowed_directories = [{athena_sql.sql_str(cache_root() + os.sep)}]")
@@ -141,6 +144,14 @@ class Run:
                 raise QueryError(f"SYNTAX_ERROR: {_first_line(exc)}") from exc
             except duckdb.CatalogException as exc:
                 raise QueryError(f"COLUMN_NOT_FOUND: {_first_line(exc)}") from exc
+            except duckdb.BinderException as exc:
+                missing = _MISSING_COLUMN.search(str(exc))
+                if missing is None:
+                    raise QueryError(f"GENERIC_USER_ERROR: {_first_line(exc)}") from exc
+                raise QueryError(
+                    f"COLUMN_NOT_FOUND: Column '{missing[1]}' cannot be resolved or requester is not "
+                    "authorized to access requested resources"
+                ) from exc
             except duckdb.Error as exc:
                 raise QueryError(f"GENERIC_USER_ERROR: {_first_line(exc)}") from exc
             columns = [
