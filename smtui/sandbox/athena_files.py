@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from smtui.sandbox.athena_sql import RESOURCE_SPELLING, SPELLING
+
 #: the largest record (one JSON line) the engine reads
 _MAX_OBJECT = 64 << 20
 
@@ -273,10 +275,35 @@ def local_copy(caller: Caller, bucket_name: str, key: str) -> str:
         tmp = path + f".{threading.get_ident()}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             for rec in _records(bucket_name, key, obj.value):
-                f.write(json.dumps(rec, separators=(",", ":")))
+                f.write(json.dumps(_spelt(rec), separators=(",", ":")))
                 f.write("\n")
         os.replace(tmp, path)
     return path
+
+
+#: the record's fields that the CloudTrail table declares as strings: their JSON text is kept as it is
+_TEXT_FIELDS = frozenset(
+    "requestparameters responseelements additionaleventdata serviceeventdetails edgedevicedetails".split()
+)
+
+
+def _spelt(value: Any, parent: str = "") -> Any:
+    """The record with its keys spelt as CloudTrail spells them wherever they differ only in case (a
+    publisher's ``arn`` for ``ARN`` in ``resources``, ``accountid`` for ``accountId``): Athena's JSON SerDe
+    matches keys without regard to case, DuckDB does not. The text fields are left as they are (Athena reads
+    them as text)."""
+    if isinstance(value, list):
+        return [_spelt(v, parent) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        low = str(k).lower()
+        name = (RESOURCE_SPELLING.get(low) if parent == "resources" else None) or SPELLING.get(low, k)
+        if name in out and name != k:
+            continue  # both spellings in the record: the canonical one wins
+        out[name] = v if not parent and low in _TEXT_FIELDS else _spelt(v, low)
+    return out
 
 
 def _records(bucket: str, key: str, data: bytes) -> list[Any]:

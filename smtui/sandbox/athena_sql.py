@@ -48,7 +48,7 @@ SPELLING = {
     ).split()
 }
 #: inside ``resources``, the record spells the ARN in capitals
-_RESOURCE_SPELLING = {"arn": "ARN"}
+RESOURCE_SPELLING = {"arn": "ARN"}
 _PRIMITIVES = {
     "string": "VARCHAR",
     "varchar": "VARCHAR",
@@ -110,7 +110,7 @@ def duckdb_type(hive: str, *, parent: str = "") -> str:
             if not sep:
                 raise TypeError_(f"cannot read struct field {part!r}")
             key = name.strip().strip("`").lower()
-            spelt = (_RESOURCE_SPELLING.get(key) if parent == "resources" else None) or SPELLING.get(key, key)
+            spelt = (RESOURCE_SPELLING.get(key) if parent == "resources" else None) or SPELLING.get(key, key)
             fields.append(f"{quote(spelt)} {duckdb_type(sub, parent=key)}")
         return f"STRUCT({', '.join(fields)})"
     if low.startswith("array<") and t.endswith(">"):
