@@ -299,7 +299,7 @@ def _spelt(value: Any, parent: str = "") -> Any:
     out: dict[str, Any] = {}
     for k, v in value.items():
         low = str(k).lower()
-        name = (RESOURCE_SPELLING.get(low) if parent == "resources" else None) or SPELLING.get(low, k)
+        name = str((RESOURCE_SPELLING.get(low) if parent == "resources" else None) or SPELLING.get(low, k))
         if name in out and name != k:
             continue  # both spellings in the record: the canonical one wins
         out[name] = v if not parent and low in _TEXT_FIELDS else _spelt(v, low)
