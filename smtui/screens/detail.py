@@ -137,7 +137,7 @@ class DetailScreen(ReportsFailures, Screen[None]):
         aws = await shell(self).get_aws()
         kind, name = self.kind, self.resource_name
         # a failure of any of this (the call, or reading its answer) comes to show_error
-        resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
+        resp = await aws.call("sagemaker", kind.describe_op, **kind.describe_params(name))
         resp.pop("ResponseMetadata", None)
         self.describe = resp
         for rel in kind.related:

@@ -24,6 +24,13 @@ class Account:
         self.transform = f"{tag}-batch"
         self.endpoint = f"{tag}-ep"
         self.domain = f"{tag}-domain"
+        #: the resource of each kind a session visits (every kind of the registry must have one)
+        self.names: dict[str, str] = {
+            "endpoint": self.endpoint,
+            "training": self.training,
+            "processing": self.processing,
+            "transform": self.transform,
+        }
 
 
 def mini_account(sb: Sandbox, tag: str = "acct") -> Account:

@@ -167,7 +167,7 @@ class ResourceLogs:
     async def describe(self) -> dict[str, Any]:
         """The resource's Describe response (raises AwsError, ``is_not_found`` when it does not exist)."""
         answer: dict[str, Any] = await self.aws.call(
-            "sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.name}
+            "sagemaker", self.kind.describe_op, **self.kind.describe_params(self.name)
         )
         return answer
 
