@@ -307,6 +307,10 @@ def _session(
 
 
 # ---------------------------------------------------------------------------------------------- seeding
+#: the one delivery of each (bucket, account) in this process: it delivers every region's recorder
+_DELIVERIES: dict[tuple[str, str], trail_delivery.TrailDelivery] = {}
+
+
 def seed(sb: Any, *, interval: float = 30.0, days: int = HISTORY_DAYS) -> trail_delivery.TrailDelivery:
     """Put the organisation trail, its Athena table and a result location in the sandbox; deliver the
     sandbox account's own trail now and every ``interval`` seconds. Returns the delivery (also ``sb.trail_delivery``)."""
@@ -314,6 +318,15 @@ def seed(sb: Any, *, interval: float = 30.0, days: int = HISTORY_DAYS) -> trail_
     if existing is not None:
         return existing  # type: ignore[no-any-return]
     account, region = sb.account_id, sb.region
+    running = _DELIVERIES.get((TRAIL_BUCKET, account))
+    if running is not None:
+        # another sandbox of this process (the same account: moto's state is process-wide) delivers already;
+        # a second delivery would put every record in the bucket twice
+        create_table(sb, table_input())
+        set_results_location(account, region, f"s3://{RESULTS_BUCKET}/")
+        running.flush()
+        sb.trail_delivery = running
+        return running
     trail_delivery.ensure_bucket(TRAIL_BUCKET, account_id=account, region=region)
     trail_delivery.ensure_bucket(RESULTS_BUCKET, account_id=account, region=region)
     s3 = trail_delivery.s3_backend(account)
@@ -328,5 +341,6 @@ def seed(sb: Any, *, interval: float = 30.0, days: int = HISTORY_DAYS) -> trail_
     )
     delivery.flush()
     delivery.start()
+    _DELIVERIES[(TRAIL_BUCKET, account)] = delivery
     sb.trail_delivery = delivery
     return delivery
