@@ -107,6 +107,16 @@ out["endpoint_data_capture"] = json.loads(raw["body"]).get("DataCaptureConfig", 
 rt = client("sagemaker-runtime")
 answer = rt.invoke_endpoint(EndpointName="no-such-endpoint", Body=b"1,2,3", ContentType="text/csv")
 out["invoke_missing_endpoint"] = {"body": answer["Body"].read().decode(), "type": answer["ContentType"]}
+# Athena: a query that names a table nobody made, and one without an output location
+ath = client("athena")
+qid = ath.start_query_execution(QueryString="SELECT no_such_column FROM no_such_table",
+                                ResultConfiguration={"OutputLocation": "s3://nowhere/"})["QueryExecutionId"]
+ex = ath.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+out["athena_missing_table"] = {"state": ex["Status"]["State"],
+                               "scanned": ex.get("Statistics", {}).get("DataScannedInBytes"),
+                               "rows": len(ath.get_query_results(QueryExecutionId=qid)["ResultSet"]["Rows"])}
+bare = ath.start_query_execution(QueryString="SELECT 1")["QueryExecutionId"]
+out["athena_no_output"] = ath.get_query_execution(QueryExecutionId=bare)["QueryExecution"]["Status"]["State"]
 server.stop()
 print(json.dumps(out))
 """
