@@ -375,7 +375,6 @@ async def test_throttling_is_said_in_the_pane_while_it_lasts(sandbox, own_region
 
     region = own_region("throttle")  # throttle buckets are per region: the other tests' regions are untouched
     import boto3
-
     from botocore.config import Config
 
     other = boto3.client(
