@@ -54,6 +54,9 @@ class ServerFilter:
         return bool(self.status or self.name_contains or self.created_after)
 
     def validate(self, kind: ResourceKind) -> None:
+        unsupported = sorted(set(self.params()) - kind.list_filters)
+        if unsupported:
+            raise ValueError(f"{kind.list_api} cannot filter by {', '.join(unsupported)} on the server")
         if self.status and self.status not in kind.statuses:
             raise ValueError(
                 f"{self.status!r} is not a status of {kind.title.lower()}: {', '.join(kind.statuses)}"
@@ -90,8 +93,9 @@ def list_params(
 ) -> dict[str, Any]:
     """The List call's parameters: MaxResults, SortBy and SortOrder always, plus the server filter
     (and ``LastModifiedTimeAfter`` for an incremental refresh)."""
-    params = {**kind.list_params(max_results), **(flt.params() if flt else {})}
-    if modified_after is not None:
+    wanted = flt.params() if flt else {}
+    params = {**kind.list_params(max_results), **{k: v for k, v in wanted.items() if k in kind.list_filters}}
+    if modified_after is not None and "LastModifiedTimeAfter" in kind.list_filters:
         params["LastModifiedTimeAfter"] = modified_after
     return params
 
@@ -157,6 +161,7 @@ class Listing:
         """``LastModifiedTimeAfter`` for the next pass, or ``None`` when it must be a full pass."""
         if (
             not self.complete
+            or "LastModifiedTimeAfter" not in self.kind.list_filters
             or self.newest_modified is None
             or self.full_pages < INCREMENTAL_MIN_PAGES
             or self.since_full >= FULL_EVERY

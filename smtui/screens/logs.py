@@ -127,6 +127,7 @@ class LogScreen(Screen[None]):
                 range_text=self._range_text or range_label(self.range_key, self.range_start),
                 cut=self._cut,
                 pattern=self.pattern,
+                describe=self.describe,
             )
         )
 
@@ -202,7 +203,7 @@ class LogScreen(Screen[None]):
                 status = self._status_of()
                 # jobs while they run; endpoints while they serve (an InService endpoint keeps logging)
                 self.follow_wanted = self.kind.is_in_progress(status) or (
-                    self.kind is ENDPOINT and status in ("InService", "")
+                    not self.kind.bounded_logs and status in ("InService", "")
                 )
             self._resolve_range()
             self._range_text = range_label(self.range_key, self.range_start)

@@ -22,6 +22,8 @@ ACTIVE = frozenset(
 STOPPED = frozenset({"Stopped", "Deleted"})
 
 Summary = Mapping[str, Any]
+#: the server-side filters of SageMaker's List calls (ListTrainingJobs and most others take them all)
+LIST_FILTERS = frozenset({"StatusEquals", "NameContains", "CreationTimeAfter", "LastModifiedTimeAfter"})
 
 
 def status_style(status: str) -> str:
@@ -119,6 +121,9 @@ class ResourceKind:
     label: Callable[[str, str], str] = plain_label
     #: a job's logs end with it (history up to its end, a follow only while it runs); an endpoint's go on
     bounded_logs: bool = False
+    #: how far back a log view of a resource that does not end starts, in seconds (an endpoint's last
+    #: hour); ``None``: its whole history (a notebook's or a cluster's few lines)
+    log_window: float | None = 3600.0
     #: the CloudWatch namespace of its instance metrics ("" for none)
     metrics_namespace: str = ""
     #: how its metrics are queried: "hosts" (``<name>/algo-N``), "discovered-hosts" (ListMetrics),
@@ -147,14 +152,36 @@ class ResourceKind:
     pane_key: str = ""
     #: requests per second its List call may make (AWS's quota; 2/s for SageMaker's List calls)
     list_rate: float = 2.0
+    #: the server-side filters its List call takes (ListClusters has no StatusEquals nor
+    #: LastModifiedTimeAfter, ListApps none of them): the others are never sent
+    list_filters: frozenset[str] = LIST_FILTERS
+    #: the Describe field that says why it failed (a HyperPod cluster's is FailureMessage)
+    failure_field: str = "FailureReason"
+    #: a kind whose identity is more than its name (a Studio app: domain, user profile or space, type,
+    #: name): the parameters of its Describe call from the row's name and, where known, its List summary.
+    #: ``None``: ``{describe_param: name}``
+    describe_params_of: Callable[[str, Summary | None], dict[str, Any]] | None = None
+    #: the row's name from a List summary, for a kind whose name is more than one field (a Studio app's is
+    #: ``domain/user-profile/app-type/app-name``, its log stream's name). ``None``: ``summary[name_field]``
+    name_from: Callable[[Summary], str] | None = None
+    #: a log group that needs the Describe answer to be named (a HyperPod cluster's carries its id):
+    #: ``(name, describe) -> group``; ``None``: ``log_group_fmt`` with the name
+    log_group_of: Callable[[str, Mapping[str, Any] | None], str] | None = None
 
     # ------------------------------------------------------------------ logs
     @property
     def has_logs(self) -> bool:
         return bool(self.log_group_fmt)
 
-    def log_group(self, name: str) -> str:
+    def log_group(self, name: str, describe: Mapping[str, Any] | None = None) -> str:
+        """The resource's log group; a kind with ``log_group_of`` names it from its Describe answer."""
+        if self.log_group_of is not None:
+            return self.log_group_of(name, describe)
         return self.log_group_fmt.format(name=name)
+
+    @property
+    def log_group_needs_describe(self) -> bool:
+        return self.log_group_of is not None
 
     def stream_prefix(self, name: str) -> str:
         """DescribeLogStreams prefix for this resource's streams.
@@ -172,6 +199,12 @@ class ResourceKind:
         return self.label(stream, self.stream_prefix(name))
 
     # ------------------------------------------------------------------ calls
+    def describe_params(self, name: str, summary: Summary | None = None) -> dict[str, Any]:
+        """The Describe call's parameters for the resource called ``name`` (its row's name)."""
+        if self.describe_params_of is not None:
+            return self.describe_params_of(name, summary)
+        return {self.describe_param: name}
+
     def list_params(self, max_results: int = 100) -> dict[str, Any]:
         """List parameters; SortBy/SortOrder are always sent because the defaults differ per API."""
         return {
@@ -201,6 +234,8 @@ class ResourceKind:
         return bool(status) and status in self.in_progress
 
     def name_of(self, summary: Summary) -> str:
+        if self.name_from is not None:
+            return self.name_from(summary)
         return str(summary.get(self.name_field, ""))
 
     def status_of(self, summary: Summary) -> str:
@@ -217,7 +252,7 @@ class ResourceKind:
         instances = self.instances_of(describe) if (describe and self.instances_of) else None
         status = self.status_of(summary)
         # ExitMessage is the container's last words: a reason only when the job did not succeed
-        reason = merged.get("FailureReason") or (merged.get("ExitMessage") if status in BAD else "") or ""
+        reason = merged.get(self.failure_field) or (merged.get("ExitMessage") if status in BAD else "") or ""
         return {
             "name": self.name_of(summary),
             "status": status,

@@ -76,8 +76,10 @@ def seconds(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------- sections per kind
 
 
-def failure_panel(describe: Mapping[str, Any], status: str = "") -> RenderableType | None:
-    reason = describe.get("FailureReason") or ""
+def failure_panel(
+    describe: Mapping[str, Any], status: str = "", field: str = "FailureReason"
+) -> RenderableType | None:
+    reason = describe.get(field) or ""
     exit_message = describe.get("ExitMessage") or ""
     if not reason and status not in BAD:
         return None  # a successful job's ExitMessage is shown with its details, not as a failure
