@@ -107,6 +107,17 @@ out["endpoint_data_capture"] = json.loads(raw["body"]).get("DataCaptureConfig", 
 rt = client("sagemaker-runtime")
 answer = rt.invoke_endpoint(EndpointName="no-such-endpoint", Body=b"1,2,3", ContentType="text/csv")
 out["invoke_missing_endpoint"] = {"body": answer["Body"].read().decode(), "type": answer["ContentType"]}
+# notebook instances: no FailureReason member, the time filters ignored, no g5 instances
+sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium",
+    RoleArn="arn:aws:iam::123456789012:role/R")
+future = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+out["notebook_created_after_tomorrow"] = len(sm.list_notebook_instances(CreationTimeAfter=future)["NotebookInstances"])
+try:
+    sm.create_notebook_instance(NotebookInstanceName="nb-g5", InstanceType="ml.g5.xlarge",
+        RoleArn="arn:aws:iam::123456789012:role/R")
+    out["notebook_g5"] = "accepted"
+except ClientError as exc:
+    out["notebook_g5"] = code(exc)["code"]
 server.stop()
 print(json.dumps(out))
 """

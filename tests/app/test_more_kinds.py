@@ -1,0 +1,88 @@
+"""The notebook instances, Studio apps and HyperPod clusters panes, driven with Pilot against the seeded
+sandbox: reached with ``:`` (they have no number key), listed, described, their logs opened with the streams
+the developer guide names, and ``t`` finding their Create call in CloudTrail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import screen_text, until
+
+from smtui.app import SmtuiApp
+from smtui.screens.detail import DetailScreen
+from smtui.screens.logs import LogScreen
+from smtui.screens.main import MainScreen
+from smtui.screens.resource_trail import ResourceTrailScreen
+
+
+async def open_detail(app: SmtuiApp, pilot: Any, word: str, key: str, name: str) -> DetailScreen:
+    """``:word`` enter, the row ``name``, enter: its detail screen, loaded."""
+    main = app.screen
+    assert isinstance(main, MainScreen)
+    await until(pilot, lambda: bool(main.query("#command-input")), what="the command line")
+    await pilot.press("colon", *word, "enter")
+    assert main.current == key
+    pane = main.pane(key)
+    await until(pilot, lambda: pane.loaded and name in pane.table, what=f"{name} listed")
+    assert pane.error is None, pane.error and pane.error.details()
+    assert pane.table.move_to(name)
+    pane.table.focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail screen")
+    detail = app.screen
+    await until(pilot, lambda: detail.last_refreshed is not None and not detail.refreshing, what="described")
+    assert detail.error is None, detail.error and detail.error.details()
+    return detail
+
+
+async def open_logs(app: SmtuiApp, pilot: Any) -> LogScreen:
+    await pilot.press("l")
+    await until(pilot, lambda: isinstance(app.screen, LogScreen), what="log screen")
+    logs = app.screen
+    await until(pilot, lambda: not logs.busy and len(logs.view.lines) > 0, what="log lines")
+    assert logs.error is None, logs.error
+    return logs
+
+
+async def trail_finds(app: SmtuiApp, pilot: Any, event_name: str) -> ResourceTrailScreen:
+    await pilot.press("t")
+    await until(pilot, lambda: isinstance(app.screen, ResourceTrailScreen), what="trail screen")
+    history = app.screen
+    await until(
+        pilot,
+        lambda: not history.scanning and any(e.name == event_name for e in history.events),
+        limit=30,
+        what=f"{event_name} in the resource's CloudTrail history",
+    )
+    assert not history.query_one("#trail-error").display, screen_text(app)
+    return history
+
+
+async def test_notebook_instances_listed_described_logged_and_audited(sandbox):
+    from smtui.sandbox.scenario import notebooks as nb
+
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_detail(app, pilot, "nb", "notebook", nb.FAILED_NOTEBOOK)
+        shown = screen_text(app)
+        assert "Failure reason" in shown and "took longer than 5 minutes" in shown
+        assert nb.SLOW_LIFECYCLE_CONFIG in shown and "ml.m5.xlarge" in shown
+        pane = app.screen_stack[-2].pane("notebook")  # type: ignore[attr-defined]
+        assert {nb.NOTEBOOK, nb.STOPPED_NOTEBOOK, nb.FAILED_NOTEBOOK} <= set(pane.table.keys())
+        assert pane.table.get_raw(nb.STOPPED_NOTEBOOK)["status"] == "Stopped"
+        logs = await open_logs(app, pilot)
+        assert logs.kind.log_group(nb.FAILED_NOTEBOOK) == nb.NOTEBOOK_GROUP
+        assert set(logs.sources) == {"LifecycleConfigOnStart"}
+        assert any("Downloading and Extracting Packages" in line.text for line in logs.view.lines)
+        await pilot.press("escape")
+        await trail_finds(app, pilot, "CreateNotebookInstance")
+        await pilot.press("escape", "escape")
+
+        # the one in service: jupyter.log and its lifecycle hook, two sources
+        await open_detail(app, pilot, "notebooks", "notebook", nb.NOTEBOOK)
+        logs = await open_logs(app, pilot)
+        assert set(logs.sources) == {"jupyter.log", "LifecycleConfigOnStart"}
+        texts = [line.text for line in logs.view.lines]
+        assert any("Jupyter Server 2.14.2 is running at:" in t for t in texts)
+        assert any("Successfully installed jupyterlab-git" in t for t in texts)
+
