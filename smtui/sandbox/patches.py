@@ -13,6 +13,7 @@ def apply() -> None:
     if _applied:
         return
     from smtui.sandbox import (
+        fidelity_hyperpod,
         fidelity_lifecycle,
         fidelity_logs,
         fidelity_profiles,
@@ -28,6 +29,7 @@ def apply() -> None:
         fidelity_logs,
         fidelity_sagemaker,
         fidelity_profiles,
+        fidelity_hyperpod,
         fidelity_lifecycle,
     ):
         module.apply()

@@ -86,3 +86,34 @@ async def test_notebook_instances_listed_described_logged_and_audited(sandbox):
         assert any("Jupyter Server 2.14.2 is running at:" in t for t in texts)
         assert any("Successfully installed jupyterlab-git" in t for t in texts)
 
+
+async def test_hyperpod_clusters_listed_described_with_nodes_logged_and_audited(sandbox):
+    from smtui.sandbox.scenario import clusters as hp
+
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(170, 60)) as pilot:
+        detail = await open_detail(app, pilot, "hyperpod", "cluster", hp.CLUSTER)
+        nodes = detail.related["list_cluster_nodes"]["ClusterNodeSummaries"]  # ListClusterNodes, related
+        assert len(nodes) == 6
+        shown = screen_text(app)
+        assert "Instance groups" in shown and "worker-group-1" in shown and "ml.p5.48xlarge" in shown
+        assert "Nodes (6)" in shown and nodes[0]["InstanceId"] in shown
+        logs = await open_logs(app, pilot)
+        cid = detail.describe["ClusterArn"].rsplit("/", 1)[-1]
+        assert logs.logs.group == f"/aws/sagemaker/Clusters/{hp.CLUSTER}/{cid}"
+        assert {f"{n['InstanceGroupName']}/{n['InstanceId']}" for n in nodes} == set(logs.sources)
+        assert any("slurmd: slurmd version" in line.text for line in logs.view.lines)
+        await pilot.press("escape")
+        await trail_finds(app, pilot, "CreateCluster")
+        await pilot.press("escape", "escape")
+
+        # the failed one: its FailureMessage as the failure panel, no nodes, its lifecycle logs still there
+        await open_detail(app, pilot, "clusters", "cluster", hp.FAILED_CLUSTER)
+        shown = screen_text(app)
+        assert "Failure reason" in shown and "Lifecycle scripts did not run successfully" in shown
+        assert "No nodes." in shown
+        pane = app.screen_stack[-2].pane("cluster")  # type: ignore[attr-defined]
+        assert "Lifecycle scripts" in pane.table.get_raw(hp.FAILED_CLUSTER)["reason"]
+        logs = await open_logs(app, pilot)
+        assert any("Connect timeout on endpoint URL" in line.text for line in logs.view.lines)
+

@@ -118,6 +118,16 @@ try:
     out["notebook_g5"] = "accepted"
 except ClientError as exc:
     out["notebook_g5"] = code(exc)["code"]
+# HyperPod clusters: ARNs end with the name, nodes are "<group>-<n>", SortBy as the API spells it is ignored
+for cname in ("hp-b", "hp-a"):
+    sm.create_cluster(ClusterName=cname, InstanceGroups=[{"InstanceGroupName": "workers",
+        "InstanceType": "ml.c5.xlarge", "InstanceCount": 2, "ExecutionRole": "arn:aws:iam::123456789012:role/R",
+        "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-x/lc/", "OnCreate": "on_create.sh"},
+        "ThreadsPerCore": 1}])
+out["cluster_arn"] = sm.describe_cluster(ClusterName="hp-a")["ClusterArn"]
+out["cluster_nodes"] = [n["InstanceId"] for n in sm.list_cluster_nodes(ClusterName="hp-a")["ClusterNodeSummaries"]]
+out["cluster_node_message"] = sm.list_cluster_nodes(ClusterName="hp-a")["ClusterNodeSummaries"][0]["InstanceStatus"].get("Message")
+out["clusters_by_name"] = [c["ClusterName"] for c in sm.list_clusters(SortBy="NAME", SortOrder="Ascending")["ClusterSummaries"]]
 server.stop()
 print(json.dumps(out))
 """

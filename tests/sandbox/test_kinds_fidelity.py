@@ -57,3 +57,62 @@ async def test_notebook_instances_fail_with_a_reason_filter_by_time_and_take_cur
     with pytest.raises(AwsError):
         await aws.call("sagemaker", "describe_notebook_instance", NotebookInstanceName=uid("missing"))
 
+
+def _groups(n: int = 2) -> list[dict]:
+    return [
+        {
+            "InstanceGroupName": "workers",
+            "InstanceType": "ml.c5.xlarge",
+            "InstanceCount": n,
+            "ExecutionRole": ROLE_ARN,
+            "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-x/lc/", "OnCreate": "on_create.sh"},
+            "ThreadsPerCore": 1,
+        }
+    ]
+
+
+async def test_hyperpod_clusters_have_aws_ids_instance_ids_and_sort_as_asked(sandbox, aws):
+    alone = moto_alone()
+    assert alone["cluster_arn"].endswith(":cluster/hp-a")  # moto: the name, not an id
+    assert alone["cluster_nodes"] == ["workers-0", "workers-1"]  # moto: not instance ids
+    assert alone["cluster_node_message"] == "message"
+    assert alone["clusters_by_name"] == ["hp-b", "hp-a"]  # SortBy=NAME ignored
+    base = uid("hp")
+    for suffix in ("b", "a"):
+        await aws.call(
+            "sagemaker", "create_cluster", ClusterName=f"{base}-{suffix}", InstanceGroups=_groups()
+        )
+    name = f"{base}-a"
+    desc = await aws.call("sagemaker", "describe_cluster", ClusterName=name)
+    assert_shape("DescribeCluster", desc)
+    cid = desc["ClusterArn"].rsplit("/", 1)[-1]
+    assert len(cid) == 12 and cid.isalnum() and cid.islower() and cid != name
+    assert "FailureMessage" not in desc  # not failed: AWS sends none
+    by_arn = await aws.call("sagemaker", "describe_cluster", ClusterName=desc["ClusterArn"])
+    assert by_arn["ClusterName"] == name
+    nodes = (await aws.call("sagemaker", "list_cluster_nodes", ClusterName=name))["ClusterNodeSummaries"]
+    assert len(nodes) == 2 and all(
+        n["InstanceId"].startswith("i-0") and len(n["InstanceId"]) == 19 for n in nodes
+    )
+    assert all("Message" not in n["InstanceStatus"] for n in nodes)
+    listed = await aws.call(
+        "sagemaker", "list_clusters", NameContains=base, SortBy="NAME", SortOrder="Ascending"
+    )
+    assert [c["ClusterName"] for c in listed["ClusterSummaries"]] == [f"{base}-a", f"{base}-b"]
+    newest = await aws.call(
+        "sagemaker", "list_clusters", NameContains=base, **BY_KEY["cluster"].list_params()
+    )
+    assert [c["ClusterName"] for c in newest["ClusterSummaries"]] == [
+        f"{base}-a",
+        f"{base}-b",
+    ]  # newest first
+    fsm.set_status("cluster", name, "Failed", FailureMessage="InstanceGroup workers has failed.")
+    failed = await aws.call("sagemaker", "describe_cluster", ClusterName=name)
+    assert (failed["ClusterStatus"], failed["FailureMessage"]) == (
+        "Failed",
+        "InstanceGroup workers has failed.",
+    )
+    with pytest.raises(AwsError) as missing:
+        await aws.call("sagemaker", "describe_cluster", ClusterName=uid("nope"))
+    assert missing.value.code == "ValidationException"
+

@@ -154,11 +154,12 @@ def _more_kinds() -> list[tuple[str, str, dict]]:
     """Notebook instances, HyperPod clusters (and their nodes) and Studio apps: listed as their panes list
     them, each seeded one described as its detail screen describes it."""
     from smtui.aws.resources import BY_KEY
-    from smtui.sandbox.scenario import notebooks
+    from smtui.sandbox.scenario import clusters, notebooks
 
     calls: list[tuple[str, str, dict]] = []
     for key, names in (
         ("notebook", notebooks.NOTEBOOKS),
+        ("cluster", clusters.CLUSTERS),
     ):
         kind = BY_KEY.get(key)
         if kind is None:
