@@ -8,7 +8,7 @@ from this list: adding a kind is its module and one line here.
 
 from __future__ import annotations
 
-from smtui.aws.kinds import cluster, endpoint, notebook, processing, training, transform
+from smtui.aws.kinds import app, cluster, endpoint, notebook, processing, training, transform
 from smtui.aws.kinds.base import ACTIVE, BAD, GOOD, STOPPED, Column, Related, ResourceKind, status_style
 
 ENDPOINT = endpoint.KIND

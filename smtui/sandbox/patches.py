@@ -13,6 +13,7 @@ def apply() -> None:
     if _applied:
         return
     from smtui.sandbox import (
+        fidelity_apps,
         fidelity_hyperpod,
         fidelity_lifecycle,
         fidelity_logs,
@@ -30,6 +31,7 @@ def apply() -> None:
         fidelity_sagemaker,
         fidelity_profiles,
         fidelity_hyperpod,
+        fidelity_apps,
         fidelity_lifecycle,
     ):
         module.apply()

@@ -117,3 +117,34 @@ async def test_hyperpod_clusters_listed_described_with_nodes_logged_and_audited(
         logs = await open_logs(app, pilot)
         assert any("Connect timeout on endpoint URL" in line.text for line in logs.view.lines)
 
+
+async def test_studio_apps_listed_across_domains_described_logged_and_audited(sandbox):
+    from smtui.sandbox.scenario import apps
+
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(170, 50)) as pilot:
+        await open_detail(app, pilot, "apps", "app", apps.APP)
+        shown = screen_text(app)
+        for words in ("Domain", "d-mlteam0alpha", "User profile", "bob", "App type", "JupyterLab"):
+            assert words in shown
+        assert "Instance type" in shown and "ml.g5.2xlarge" in shown and "InService" in shown
+        pane = app.screen_stack[-2].pane("app")  # type: ignore[attr-defined]
+        assert {f"d-mlteam0alpha/{o}/{t}/{n}" for o, t, n, _, _ in apps.APPS} <= set(pane.table.keys())
+        logs = await open_logs(app, pilot)
+        assert logs.logs.group == apps.STUDIO_GROUP and logs.sources == ["JupyterLab/default"]
+        assert any("Jupyter Server 2.14.2 is running at:" in line.text for line in logs.view.lines)
+        await pilot.press("escape")
+        await trail_finds(app, pilot, "CreateApp")
+        await pilot.press("escape", "escape")
+
+        # the failed one: its reason in the row and the detail
+        await open_detail(app, pilot, "studio", "app", apps.FAILED_APP)
+        assert "Unable to provision requested ML compute capacity" in screen_text(app)
+        assert "Unable to provision" in pane.table.get_raw(apps.FAILED_APP)["reason"]
+        await pilot.press("escape")
+
+        # the domain-shared RStudio app logs to its own documented stream
+        await open_detail(app, pilot, "app", "app", apps.RSTUDIO_APP)
+        logs = await open_logs(app, pilot)
+        assert [s.name for s in await logs.logs.streams()] == [apps.RSTUDIO_STREAM]
+        assert any("RStudio Workbench" in line.text for line in logs.view.lines)

@@ -78,9 +78,13 @@ async def _settle_pane(pilot: Any, pane: Any, name: str) -> None:
 
 
 async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) -> None:
-    """One pane: list, describe, the detail screen with metrics, its logs, its CloudTrail history."""
+    """One pane (by its number key, or ``:`` and its word): list, describe, the detail screen with metrics
+    (for a kind that has them), its logs, its CloudTrail history."""
     main = app.screen
-    await pilot.press(number)
+    if number.isdigit():
+        await pilot.press(number)
+    else:
+        await pilot.press("colon", *number, "enter")
     pane = main.pane(key)
     await _settle_pane(pilot, pane, name)
     pane.table.move_to(name)
@@ -90,7 +94,7 @@ async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) ->
     detail = app.screen
     await until(pilot, lambda: detail.describe is not None and not detail.refreshing, what="described")
     assert detail.error is None and detail.metrics_error is None, screen_text(app)
-    assert detail.metric_calls >= 1
+    assert detail.metric_calls >= 1 or not BY_KEY[key].metrics_plan
     await pilot.press("l")
     await until(pilot, lambda: isinstance(app.screen, LogScreen), what="log screen")
     logs = app.screen
@@ -124,6 +128,9 @@ async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
         ("training", "2", acct.training),
         ("processing", "3", acct.processing),
         ("transform", "4", acct.transform),
+        ("notebook", "nb", acct.notebook),
+        ("cluster", "cluster", acct.cluster),
+        ("app", "app", acct.app),
     ):
         await _visit(app, pilot, key, number, name)
     await pilot.press("5")

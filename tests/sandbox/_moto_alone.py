@@ -128,6 +128,14 @@ out["cluster_arn"] = sm.describe_cluster(ClusterName="hp-a")["ClusterArn"]
 out["cluster_nodes"] = [n["InstanceId"] for n in sm.list_cluster_nodes(ClusterName="hp-a")["ClusterNodeSummaries"]]
 out["cluster_node_message"] = sm.list_cluster_nodes(ClusterName="hp-a")["ClusterNodeSummaries"][0]["InstanceStatus"].get("Message")
 out["clusters_by_name"] = [c["ClusterName"] for c in sm.list_clusters(SortBy="NAME", SortOrder="Ascending")["ClusterSummaries"]]
+# Studio apps: none of their calls
+for op, kw in (("list_apps", {}), ("describe_app", {"DomainId": "d-x", "UserProfileName": "u",
+               "AppType": "JupyterServer", "AppName": "default"})):
+    try:
+        getattr(sm, op)(**kw)
+        out[op] = {"status": 200}
+    except ClientError as exc:
+        out[op] = code(exc)
 server.stop()
 print(json.dumps(out))
 """

@@ -54,8 +54,11 @@ async def test_notebook_instances_fail_with_a_reason_filter_by_time_and_take_cur
         "sagemaker", "list_notebook_instances", NameContains=name, CreationTimeAfter=tomorrow
     )
     assert later["NotebookInstances"] == []
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as missing:
         await aws.call("sagemaker", "describe_notebook_instance", NotebookInstanceName=uid("missing"))
+    assert (
+        missing.value.code == "ValidationException" and missing.value.is_not_found
+    )  # RecordNotFound, as AWS
 
 
 def _groups(n: int = 2) -> list[dict]:
@@ -114,5 +117,57 @@ async def test_hyperpod_clusters_have_aws_ids_instance_ids_and_sort_as_asked(san
     )
     with pytest.raises(AwsError) as missing:
         await aws.call("sagemaker", "describe_cluster", ClusterName=uid("nope"))
-    assert missing.value.code == "ValidationException"
+    assert missing.value.code == "ValidationException" and missing.value.is_not_found
 
+
+async def test_studio_apps_are_created_listed_across_domains_and_described(sandbox, aws):
+    alone = moto_alone()
+    assert alone["list_apps"]["status"] == 500 and alone["describe_app"]["status"] == 500  # not implemented
+    from smtui.sandbox.scenario.names import DOMAIN_ID, LEGACY_DOMAIN_ID
+
+    kind = BY_KEY["app"]
+    name = uid("app")
+    await aws.call(
+        "sagemaker",
+        "create_app",
+        DomainId=LEGACY_DOMAIN_ID,
+        UserProfileName="analyst",
+        AppType="KernelGateway",
+        AppName=name,
+        ResourceSpec={"InstanceType": "ml.m5.large"},
+    )
+    key = f"{LEGACY_DOMAIN_ID}/analyst/KernelGateway/{name}"
+    desc = await aws.call("sagemaker", "describe_app", **kind.describe_params(key))
+    assert_shape("DescribeApp", desc)
+    assert desc["AppArn"].endswith(f":app/{LEGACY_DOMAIN_ID}/analyst/kernelgateway/{name}")
+    assert (desc["Status"], desc["ResourceSpec"]["InstanceType"]) == ("InService", "ml.m5.large")
+    listed = await aws.call("sagemaker", "list_apps", **kind.list_params())  # every domain, every profile
+    assert_shape("ListApps", listed)
+    names = [kind.name_of(a) for a in listed["Apps"]]
+    assert key in names and any(n.startswith(DOMAIN_ID + "/") for n in names)
+    times = [a["CreationTime"] for a in listed["Apps"]]
+    assert times == sorted(times, reverse=True)
+    one = await aws.call(
+        "sagemaker", "list_apps", DomainIdEquals=LEGACY_DOMAIN_ID, UserProfileNameEquals="analyst"
+    )
+    assert [kind.name_of(a) for a in one["Apps"]] == [key]
+    with pytest.raises(AwsError) as taken:
+        await aws.call(
+            "sagemaker", "create_app", DomainId=LEGACY_DOMAIN_ID, UserProfileName="analyst",
+            AppType="KernelGateway", AppName=name,
+        )  # fmt: skip
+    assert taken.value.code == "ResourceInUse"
+    with pytest.raises(AwsError) as nobody:
+        await aws.call(
+            "sagemaker", "create_app", DomainId=LEGACY_DOMAIN_ID, UserProfileName="nobody",
+            AppType="JupyterServer", AppName="default",
+        )  # fmt: skip
+    assert nobody.value.code == "ValidationException"
+    await aws.call("sagemaker", "delete_app", **kind.describe_params(key))
+    gone = await aws.call("sagemaker", "describe_app", **kind.describe_params(key))
+    assert gone["Status"] == "Deleted"  # AWS lists and describes deleted apps for a while
+    with pytest.raises(AwsError) as missing:
+        await aws.call(
+            "sagemaker", "describe_app", **kind.describe_params(f"{DOMAIN_ID}/alice/JupyterLab/none")
+        )
+    assert missing.value.code == "ResourceNotFound"
