@@ -203,7 +203,10 @@ class DetailScreen(ReportsFailures, Screen[None]):
     def update_status(self) -> None:
         bar = self.query_one("#detail-status", StatusBar)
         left = Text()
-        left.append(f"{self.kind.singular.capitalize()} ", style="dim")
+        singular = self.kind.singular
+        left.append(
+            f"{singular[:1].upper()}{singular[1:]} ", style="dim"
+        )  # "HyperPod cluster", kept as spelt
         left.append(clean(self.resource_name), style="bold")
         status = self.status
         if status:

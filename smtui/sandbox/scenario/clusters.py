@@ -61,7 +61,13 @@ def _provisioning(t: dt.datetime, group: str, ok: bool) -> list[tuple[dt.datetim
         at(4, "Mounting FSx for Lustre fs-0a1b2c3d4e5f60789 at /fsx"),
         at(31, "mount.lustre: mounted fs-0a1b2c3d4e5f60789@tcp:/abcdefgh at /fsx"),
         at(33, f"Setting up Slurm ({role} node)"),
-        at(58, "slurmd: slurmd version 23.11.4 started" if role == "compute" else "slurmctld: started"),
+        at(
+            58,
+            {
+                "compute": "slurmd: slurmd version 23.11.4 started",
+                "controller": "slurmctld: slurmctld version 23.11.4 started",
+            }.get(role, "Slurm login node configured: sinfo, squeue and srun reach the controller"),
+        ),
         at(61, "[INFO] on_create.sh: DONE"),
     ]
 
