@@ -31,7 +31,7 @@ def test_list_params_always_sort_and_carry_the_server_filter():
         "SortBy",
         "SortOrder",
     }
-    with pytest.raises(ValueError, match="ListClusters cannot filter by StatusEquals"):
+    with pytest.raises(ValueError, match="ListClusters cannot filter by status"):
         ServerFilter("Failed").validate(BY_KEY["cluster"])
 
 

@@ -13,16 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from smtui.sandbox.account import ACCOUNT_ID, REGION
+from smtui.sandbox.kinds import KINDS
 
-#: kind key (as in smtui.aws.resources) -> (backend dict attribute, status attribute, name attribute)
-_KINDS: dict[str, tuple[str, str, str]] = {
-    "training": ("training_jobs", "training_job_status", "training_job_name"),
-    "processing": ("processing_jobs", "processing_job_status", "processing_job_name"),
-    "transform": ("transform_jobs", "transform_job_status", "transform_job_name"),
-    "endpoint": ("endpoints", "endpoint_status", "endpoint_name"),
-    "notebook": ("notebook_instances", "status", "notebook_instance_name"),
-    "cluster": ("clusters", "status", "cluster_name"),
-}
+#: kind key -> (backend dict attribute, status attribute, name attribute), for the kinds moto keeps
+_KINDS: dict[str, tuple[str, ...]] = {key: k.moto for key, k in KINDS.items() if k.moto}
 #: kinds whose moto objects give their Describe fields by a method, not ``response_object``
 _DESCRIBE_METHOD = {"notebook": "to_dict", "cluster": "describe"}
 _END_TIME_FIELD = {

@@ -28,6 +28,13 @@ class Account:
         self.cluster = f"{tag}-hp"
         self.user = f"{tag}-user"
         self.app = ""  # domain/user/JupyterServer/default, once the domain has its id
+        #: the resource of each kind a session visits (every kind of the registry must have one)
+        self.names: dict[str, str] = {
+            "endpoint": self.endpoint,
+            "training": self.training,
+            "processing": self.processing,
+            "transform": self.transform,
+        }
 
 
 def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
@@ -130,4 +137,5 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
         f"LifecycleConfig/workers/{node}",
         [(t, "[INFO] on_create.sh: DONE")],
     )
+    acct.names.update(notebook=acct.notebook, cluster=acct.cluster, app=acct.app)
     return acct

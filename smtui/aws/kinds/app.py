@@ -39,7 +39,11 @@ def instances(d: Mapping[str, Any]) -> str:
 
 
 class AppKind(ResourceKind):
-    """A kind whose log stream is the resource's name itself (never a prefix of another app's)."""
+    """A kind whose Describe parameters come from its four-part name and its summary, and whose log stream
+    is the resource's name itself (never a prefix of another app's)."""
+
+    def describe_params(self, name: str, summary: Summary | None = None) -> dict[str, Any]:
+        return describe_params(name, summary)
 
     def stream_prefix(self, name: str) -> str:
         domain, owner, app_type, app_name = (name.split("/", 3) + ["", "", "", ""])[:4]
@@ -72,8 +76,8 @@ KIND = AppKind(
     log_group_fmt="/aws/sagemaker/studio",
     stream_prefix_fmt="{name}",
     log_window=None,
+    live_statuses=frozenset({"InService"}),
     list_filters=frozenset(),
-    describe_params_of=describe_params,
     name_from=name_from,
     columns=(
         Column("name", "DOMAIN/USER/TYPE/APP"),

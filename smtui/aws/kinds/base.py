@@ -22,18 +22,30 @@ ACTIVE = frozenset(
 STOPPED = frozenset({"Stopped", "Deleted"})
 
 Summary = Mapping[str, Any]
-#: the server-side filters of SageMaker's List calls (ListTrainingJobs and most others take them all)
-LIST_FILTERS = frozenset({"StatusEquals", "NameContains", "CreationTimeAfter", "LastModifiedTimeAfter"})
+
+
+def _norm(status: str) -> str:
+    return status.replace("_", "").upper()
+
+
+_GOOD, _BAD, _ACTIVE, _STOPPED = ({_norm(x) for x in group} for group in (GOOD, BAD, ACTIVE, STOPPED))
+
+
+def is_bad(status: str) -> bool:
+    """A failed status, whatever its API's spelling (``Failed``, ``FAILED``)."""
+    return _norm(status) in _BAD
 
 
 def status_style(status: str) -> str:
-    if status in GOOD:
+    """The colour of a status; the same for every API's spelling (``InProgress``, ``INPROGRESS``)."""
+    norm = _norm(status)
+    if norm in _GOOD:
         return "green"
-    if status in BAD:
+    if norm in _BAD:
         return "bold red"
-    if status in ACTIVE:
+    if norm in _ACTIVE:
         return "yellow"
-    if status in STOPPED:
+    if norm in _STOPPED:
         return "magenta"
     return "dim"
 
@@ -116,11 +128,17 @@ class ResourceKind:
     in_progress: frozenset[str]
     #: "/aws/sagemaker/TrainingJobs" or "/aws/sagemaker/Endpoints/{name}"; "" for a kind without logs
     log_group_fmt: str = ""
-    #: DescribeLogStreams prefix: "{name}/" for jobs, "" for endpoints (a group of their own)
+    #: DescribeLogStreams prefix: "{name}/" for jobs, "" for endpoints (a group of their own), "{name}" for
+    #: a kind with one stream named after it (then ``name-2``'s streams are not its own)
     stream_prefix_fmt: str = ""
     label: Callable[[str, str], str] = plain_label
     #: a job's logs end with it (history up to its end, a follow only while it runs); an endpoint's go on
     bounded_logs: bool = False
+    #: statuses, beside the in-progress ones, in which it keeps logging (an InService endpoint), so its log
+    #: view follows from the start
+    live_statuses: frozenset[str] = frozenset()
+    #: its logs carry health checks (an endpoint's ``GET /ping``), hidden unless asked for
+    health_checks: bool = False
     #: how far back a log view of a resource that does not end starts, in seconds (an endpoint's last
     #: hour); ``None``: its whole history (a notebook's or a cluster's few lines)
     log_window: float | None = 3600.0
@@ -152,18 +170,19 @@ class ResourceKind:
     pane_key: str = ""
     #: requests per second its List call may make (AWS's quota; 2/s for SageMaker's List calls)
     list_rate: float = 2.0
-    #: the server-side filters its List call takes (ListClusters has no StatusEquals nor
-    #: LastModifiedTimeAfter, ListApps none of them): the others are never sent
-    list_filters: frozenset[str] = LIST_FILTERS
-    #: the Describe field that says why it failed (a HyperPod cluster's is FailureMessage)
-    failure_field: str = "FailureReason"
-    #: a kind whose identity is more than its name (a Studio app: domain, user profile or space, type,
-    #: name): the parameters of its Describe call from the row's name and, where known, its List summary.
-    #: ``None``: ``{describe_param: name}``
-    describe_params_of: Callable[[str, Summary | None], dict[str, Any]] | None = None
+    #: the server-side filters its List call takes ("status": StatusEquals, "name": NameContains,
+    #: "created": CreationTimeAfter, "modified": LastModifiedTimeAfter, which an incremental refresh of a
+    #: long listing sends); the others are applied to the rows
+    list_filters: frozenset[str] = frozenset({"status", "name", "created", "modified"})
+    #: the Describe call's parameters for a row's name; default ``{describe_param: name}``. A kind whose
+    #: identity is more than a name (a Studio app: domain, profile, type, name) names its rows with all of
+    #: it and splits that here.
+    describe_params_of: Callable[[str], dict[str, Any]] | None = None
     #: the row's name from a List summary, for a kind whose name is more than one field (a Studio app's is
     #: ``domain/user-profile/app-type/app-name``, its log stream's name). ``None``: ``summary[name_field]``
     name_from: Callable[[Summary], str] | None = None
+    #: the Describe field that says why it failed (a HyperPod cluster's is FailureMessage)
+    failure_field: str = "FailureReason"
     #: a log group that needs the Describe answer to be named (a HyperPod cluster's carries its id):
     #: ``(name, describe) -> group``; ``None``: ``log_group_fmt`` with the name
     log_group_of: Callable[[str, Mapping[str, Any] | None], str] | None = None
@@ -193,18 +212,17 @@ class ResourceKind:
     def owns_stream(self, name: str, stream: str) -> bool:
         """True when ``stream`` belongs to resource ``name`` (guards against prefix collisions)."""
         prefix = self.stream_prefix(name)
-        return stream.startswith(prefix) if prefix else True
+        if not prefix:
+            return True  # a log group of its own
+        if prefix.endswith("/"):
+            return stream.startswith(prefix)
+        # a prefix that is the name itself (a compilation job's one stream): that stream, or its "folder"
+        return stream == prefix or stream.startswith(prefix + "/")
 
     def source_label(self, name: str, stream: str) -> str:
         return self.label(stream, self.stream_prefix(name))
 
     # ------------------------------------------------------------------ calls
-    def describe_params(self, name: str, summary: Summary | None = None) -> dict[str, Any]:
-        """The Describe call's parameters for the resource called ``name`` (its row's name)."""
-        if self.describe_params_of is not None:
-            return self.describe_params_of(name, summary)
-        return {self.describe_param: name}
-
     def list_params(self, max_results: int = 100) -> dict[str, Any]:
         """List parameters; SortBy/SortOrder are always sent because the defaults differ per API."""
         return {
@@ -213,6 +231,13 @@ class ResourceKind:
             "SortOrder": "Descending",
             **self.extra_list_params,
         }
+
+    def describe_params(self, name: str, summary: Summary | None = None) -> dict[str, Any]:
+        """The Describe call's parameters for the resource called ``name`` in its pane (``summary``, its List
+        summary where known, for a kind that needs more than the name: a Studio app of a space)."""
+        if self.describe_params_of is not None:
+            return self.describe_params_of(name)
+        return {self.describe_param: name}
 
     @property
     def list_api(self) -> str:
@@ -230,6 +255,10 @@ class ResourceKind:
         return tuple(f"sagemaker:{_api(op)}" for op in ops)
 
     # ------------------------------------------------------------------ summaries
+    def keeps_logging(self, status: str | None) -> bool:
+        """Whether a resource in ``status`` is still writing logs (follow them by default)."""
+        return self.is_in_progress(status) or (status or "") in self.live_statuses
+
     def is_in_progress(self, status: str | None) -> bool:
         return bool(status) and status in self.in_progress
 
@@ -252,7 +281,7 @@ class ResourceKind:
         instances = self.instances_of(describe) if (describe and self.instances_of) else None
         status = self.status_of(summary)
         # ExitMessage is the container's last words: a reason only when the job did not succeed
-        reason = merged.get(self.failure_field) or (merged.get("ExitMessage") if status in BAD else "") or ""
+        reason = merged.get(self.failure_field) or (merged.get("ExitMessage") if is_bad(status) else "") or ""
         return {
             "name": self.name_of(summary),
             "status": status,

@@ -59,8 +59,9 @@ KIND = ResourceKind(
     log_group_of=log_group,
     label=label,
     log_window=None,
+    live_statuses=frozenset({"InService", "Updating", "SystemUpdating"}),
     list_sort_by="CREATION_TIME",
-    list_filters=frozenset({"NameContains", "CreationTimeAfter"}),
+    list_filters=frozenset({"name", "created"}),
     failure_field="FailureMessage",
     columns=(
         Column("name", "NAME"),

@@ -44,6 +44,7 @@ KIND = ResourceKind(
     stream_prefix_fmt="{name}/",
     label=plain_label,
     log_window=None,
+    live_statuses=frozenset({"InService"}),
     columns=(
         Column("name", "NAME"),
         Column("status", "STATUS"),

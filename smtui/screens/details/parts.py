@@ -12,7 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from smtui.aws import listing, metrics
-from smtui.aws.resources import BAD, ResourceKind, status_style
+from smtui.aws.kinds.base import is_bad
+from smtui.aws.resources import ResourceKind, status_style
 from smtui.text import clean, to_text
 from smtui.widgets.sparkline import spark
 
@@ -81,7 +82,7 @@ def failure_panel(
 ) -> RenderableType | None:
     reason = describe.get(field) or ""
     exit_message = describe.get("ExitMessage") or ""
-    if not reason and status not in BAD:
+    if not reason and not is_bad(status):
         return None  # a successful job's ExitMessage is shown with its details, not as a failure
     if not reason and not exit_message:
         return None
