@@ -101,7 +101,7 @@ async def test_missing_resource_fails_clearly(aws, capsys):
 
 
 async def test_bad_arguments(aws, capsys):
-    rc, _, err = await run_logs(aws, capsys, "notebooks", "x")
+    rc, _, err = await run_logs(aws, capsys, "widgets", "x")
     assert rc == 2 and "unknown kind" in err
     rc, _, err = await run_logs(aws, capsys, "training", "no-such-job-xyz", "--since", "sometime")
     assert rc == 2 and "not a time" in err

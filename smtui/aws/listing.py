@@ -113,8 +113,8 @@ def list_params(
 ) -> dict[str, Any]:
     """The List call's parameters: MaxResults, SortBy and SortOrder always, plus the server filter
     (and ``LastModifiedTimeAfter`` for an incremental refresh)."""
-    params = {**kind.list_params(max_results), **(flt.params() if flt else {})}
-    if modified_after is not None:
+    params = {**kind.list_params(max_results), **(flt.on_server(kind).params() if flt else {})}
+    if modified_after is not None and "modified" in kind.list_filters:
         params["LastModifiedTimeAfter"] = modified_after
     return params
 
@@ -180,6 +180,7 @@ class Listing:
         """``LastModifiedTimeAfter`` for the next pass, or ``None`` when it must be a full pass."""
         if (
             not self.complete
+            or "modified" not in self.kind.list_filters
             or self.newest_modified is None
             or self.full_pages < INCREMENTAL_MIN_PAGES
             or self.since_full >= FULL_EVERY

@@ -50,6 +50,22 @@ KINDS: dict[str, SandboxKind] = {
         metrics_namespace="/aws/sagemaker/TransformJobs",
         moto=("transform_jobs", "transform_job_status", "transform_job_name"),
     ),
+    "notebook": SandboxKind(
+        "ListNotebookInstances", "DescribeNotebookInstance", "NotebookInstanceName", "NotebookInstanceStatus",
+        log_group="/aws/sagemaker/NotebookInstances", stream_prefix="{name}/",
+        moto=("notebook_instances", "status", "notebook_instance_name"),
+    ),
+    # <id>: the cluster's id, the last part of its ARN (what the log group is named after)
+    "cluster": SandboxKind(
+        "ListClusters", "DescribeCluster", "ClusterName", "ClusterStatus",
+        log_group="/aws/sagemaker/Clusters/{name}/<id>", stream_prefix="",
+        moto=("clusters", "status", "cluster_name"),
+    ),
+    # {name}: domain-id/user-profile-name/app-type/app-name, the stream itself; served by fidelity_apps
+    "app": SandboxKind(
+        "ListApps", "DescribeApp", "AppName", "Status",
+        log_group="/aws/sagemaker/studio", stream_prefix="{name}",
+    ),
 }  # fmt: skip
 
 

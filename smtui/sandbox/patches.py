@@ -13,7 +13,9 @@ def apply() -> None:
     if _applied:
         return
     from smtui.sandbox import (
+        fidelity_apps,
         fidelity_athena,
+        fidelity_hyperpod,
         fidelity_lifecycle,
         fidelity_logs,
         fidelity_profiles,
@@ -29,6 +31,8 @@ def apply() -> None:
         fidelity_logs,
         fidelity_sagemaker,
         fidelity_profiles,
+        fidelity_hyperpod,
+        fidelity_apps,
         fidelity_lifecycle,
         fidelity_athena,
     ):

@@ -17,6 +17,8 @@ from smtui.sandbox.kinds import KINDS
 
 #: kind key -> (backend dict attribute, status attribute, name attribute), for the kinds moto keeps
 _KINDS: dict[str, tuple[str, ...]] = {key: k.moto for key, k in KINDS.items() if k.moto}
+#: kinds whose moto objects give their Describe fields by a method, not ``response_object``
+_DESCRIBE_METHOD = {"notebook": "to_dict", "cluster": "describe"}
 _END_TIME_FIELD = {
     "training": "TrainingEndTime",
     "processing": "ProcessingEndTime",
@@ -104,7 +106,7 @@ def apply_fields(
                 setattr(obj, _status_attr(kind), value)
                 continue
             snake = _snake(key)
-            if obj.camelCase(snake) == key:
+            if _is_attribute(kind, obj, snake, key):
                 setattr(obj, snake, value)
                 extra.pop(key, None)
             elif value is None:
@@ -113,12 +115,23 @@ def apply_fields(
                 extra[key] = value
 
 
+def _is_attribute(kind: str, obj: Any, snake: str, key: str) -> bool:
+    """Whether Describe field ``key`` is kept as attribute ``snake`` of the moto object: any attribute that
+    round-trips through moto's camel-casing where Describe is built from all of them (``response_object``),
+    only those it was made with where a method builds it (notebook instances, clusters)."""
+    if kind in _DESCRIBE_METHOD:
+        return hasattr(obj, snake) and "".join(p.capitalize() for p in snake.split("_")) == key
+    return bool(obj.camelCase(snake) == key)
+
+
 def _status_key(kind: str) -> str:
     return {
         "training": "TrainingJobStatus",
         "processing": "ProcessingJobStatus",
         "transform": "TransformJobStatus",
         "endpoint": "EndpointStatus",
+        "notebook": "NotebookInstanceStatus",
+        "cluster": "ClusterStatus",
     }[kind]
 
 
@@ -219,7 +232,8 @@ def bulk_training_jobs(
 
 def describe_fields(kind: str, obj: Any) -> dict[str, Any]:
     """A resource's Describe fields: moto's, with the fields set on it merged in and absent ones left out."""
-    resp = dict(obj.response_object)
+    method = _DESCRIBE_METHOD.get(kind)
+    resp = dict(getattr(obj, method)() if method else obj.response_object)
     resp.update(_EXTRA.get(obj, {}))
     if not resp.get("FailureReason"):
         resp.pop("FailureReason", None)

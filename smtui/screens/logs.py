@@ -127,6 +127,7 @@ class LogScreen(Screen[None]):
                 range_text=self._range_text or range_label(self.range_key, self.range_start),
                 cut=self._cut,
                 pattern=self.pattern,
+                describe=self.describe,
             )
         )
 

@@ -40,7 +40,7 @@ async def test_a_failed_one_of_every_kind_is_listed_explained_logged_and_audited
         detail = app.screen
         await until(pilot, lambda: detail.describe is not None and not detail.refreshing, what="described")
         assert detail.error is None
-        reason = str(detail.describe.get("FailureReason") or "")
+        reason = str(detail.describe.get(kind.failure_field) or "")
         assert reason, f"{name}: a failed {kind.singular} without a FailureReason"
         assert reason.split()[0] in screen_text(app)
 

@@ -169,7 +169,8 @@ async def headless_session(target: Any, acct: Account) -> None:
             with contextlib.redirect_stdout(out):
                 assert await headless_ls.run(_args(headless_ls, key, "--json"), aws, None) == 0
                 assert await headless_describe.run(_args(headless_describe, key, name), aws, None) == 0
-            assert name in out.getvalue()
+            # (a Studio app's name is its four parts, domain/profile/type/name: each is in the answers)
+            assert all(part in out.getvalue() for part in name.split("/")), (key, name)
         out, err = io.StringIO(), io.StringIO()
         code = await headless_trail.run(
             _args(headless_trail, "--since", "1h", "--json"), aws, Settings(), out=out, err=err

@@ -293,7 +293,7 @@ async def test_metrics_for_jobs_and_endpoints(aws):
 
 
 def test_kinds_in_the_registry_cover_the_scenario():
-    assert set(BY_KEY) == {"endpoint", "training", "processing", "transform"}
+    assert set(BY_KEY) == {"endpoint", "training", "processing", "transform", "notebook", "cluster", "app"}
 
 
 # ---------------------------------------------------------------- on the lifecycles, and the driver

@@ -139,6 +139,9 @@ class ResourceKind:
     live_statuses: frozenset[str] = frozenset()
     #: its logs carry health checks (an endpoint's ``GET /ping``), hidden unless asked for
     health_checks: bool = False
+    #: how far back a log view of a resource that does not end starts, in seconds (an endpoint's last
+    #: hour); ``None``: its whole history (a notebook's or a cluster's few lines)
+    log_window: float | None = 3600.0
     #: the CloudWatch namespace of its instance metrics ("" for none)
     metrics_namespace: str = ""
     #: how its metrics are queried: "hosts" (``<name>/algo-N``), "discovered-hosts" (ListMetrics),
@@ -168,20 +171,36 @@ class ResourceKind:
     #: requests per second its List call may make (AWS's quota; 2/s for SageMaker's List calls)
     list_rate: float = 2.0
     #: the server-side filters its List call takes ("status": StatusEquals, "name": NameContains,
-    #: "created": CreationTimeAfter); the others are applied to the rows
-    list_filters: frozenset[str] = frozenset({"status", "name", "created"})
+    #: "created": CreationTimeAfter, "modified": LastModifiedTimeAfter, which an incremental refresh of a
+    #: long listing sends); the others are applied to the rows
+    list_filters: frozenset[str] = frozenset({"status", "name", "created", "modified"})
     #: the Describe call's parameters for a row's name; default ``{describe_param: name}``. A kind whose
     #: identity is more than a name (a Studio app: domain, profile, type, name) names its rows with all of
     #: it and splits that here.
     describe_params_of: Callable[[str], dict[str, Any]] | None = None
+    #: the row's name from a List summary, for a kind whose name is more than one field (a Studio app's is
+    #: ``domain/user-profile/app-type/app-name``, its log stream's name). ``None``: ``summary[name_field]``
+    name_from: Callable[[Summary], str] | None = None
+    #: the Describe field that says why it failed (a HyperPod cluster's is FailureMessage)
+    failure_field: str = "FailureReason"
+    #: a log group that needs the Describe answer to be named (a HyperPod cluster's carries its id):
+    #: ``(name, describe) -> group``; ``None``: ``log_group_fmt`` with the name
+    log_group_of: Callable[[str, Mapping[str, Any] | None], str] | None = None
 
     # ------------------------------------------------------------------ logs
     @property
     def has_logs(self) -> bool:
         return bool(self.log_group_fmt)
 
-    def log_group(self, name: str) -> str:
+    def log_group(self, name: str, describe: Mapping[str, Any] | None = None) -> str:
+        """The resource's log group; a kind with ``log_group_of`` names it from its Describe answer."""
+        if self.log_group_of is not None:
+            return self.log_group_of(name, describe)
         return self.log_group_fmt.format(name=name)
+
+    @property
+    def log_group_needs_describe(self) -> bool:
+        return self.log_group_of is not None
 
     def stream_prefix(self, name: str) -> str:
         """DescribeLogStreams prefix for this resource's streams.
@@ -213,8 +232,9 @@ class ResourceKind:
             **self.extra_list_params,
         }
 
-    def describe_params(self, name: str) -> dict[str, Any]:
-        """The Describe call's parameters for the resource called ``name`` in its pane."""
+    def describe_params(self, name: str, summary: Summary | None = None) -> dict[str, Any]:
+        """The Describe call's parameters for the resource called ``name`` in its pane (``summary``, its List
+        summary where known, for a kind that needs more than the name: a Studio app of a space)."""
         if self.describe_params_of is not None:
             return self.describe_params_of(name)
         return {self.describe_param: name}
@@ -243,6 +263,8 @@ class ResourceKind:
         return bool(status) and status in self.in_progress
 
     def name_of(self, summary: Summary) -> str:
+        if self.name_from is not None:
+            return self.name_from(summary)
         return str(summary.get(self.name_field, ""))
 
     def status_of(self, summary: Summary) -> str:
@@ -259,7 +281,7 @@ class ResourceKind:
         instances = self.instances_of(describe) if (describe and self.instances_of) else None
         status = self.status_of(summary)
         # ExitMessage is the container's last words: a reason only when the job did not succeed
-        reason = merged.get("FailureReason") or (merged.get("ExitMessage") if is_bad(status) else "") or ""
+        reason = merged.get(self.failure_field) or (merged.get("ExitMessage") if is_bad(status) else "") or ""
         return {
             "name": self.name_of(summary),
             "status": status,

@@ -77,8 +77,10 @@ def seconds(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------- sections per kind
 
 
-def failure_panel(describe: Mapping[str, Any], status: str = "") -> RenderableType | None:
-    reason = describe.get("FailureReason") or ""
+def failure_panel(
+    describe: Mapping[str, Any], status: str = "", field: str = "FailureReason"
+) -> RenderableType | None:
+    reason = describe.get(field) or ""
     exit_message = describe.get("ExitMessage") or ""
     if not reason and not is_bad(status):
         return None  # a successful job's ExitMessage is shown with its details, not as a failure
