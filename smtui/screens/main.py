@@ -70,6 +70,12 @@ class MainScreen(Screen[None]):
             # only the first pane is composed before the first frame; the others are mounted right after
             # it (see on_mount), so start-up stays close to a bare Textual app's
             yield ResourcePane(KINDS[0])
+        from smtui.widgets.command_line import CommandLine
+
+        # composed up front (one Input), so ":" pressed right at start-up finds its input ready
+        line = CommandLine(id="command")
+        line.display = False
+        yield line
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -92,7 +98,6 @@ class MainScreen(Screen[None]):
             return
         self._hidden_mounted = True
         from smtui.screens.audit import AuditPane
-        from smtui.widgets.command_line import CommandLine
 
         audit = AuditPane()
         audit.id = "audit"
@@ -100,9 +105,6 @@ class MainScreen(Screen[None]):
         for pane in panes:
             pane.display = False
         self.query_one(ContentSwitcher).mount_all(panes)
-        line = CommandLine(id="command")
-        line.display = False
-        self.mount(line, before=self.query_one(KeyFooter))
         self._draw_tabs()
         self.set_interval(1.0, self._clock, name="status clock")
         self._clock_ticks = 0

@@ -31,7 +31,7 @@ async def test_a_failed_one_of_every_kind_is_listed_explained_logged_and_audited
         failed = [n for n, s in pane.listing.summaries.items() if is_bad(kind.status_of(s))]
         assert failed, f"the demo account has no failed {kind.singular}"
         name = failed[0]
-        await until(pilot, lambda: name in screen_text(app), what=f"{name} on screen")
+        await until(pilot, lambda: name in pane.table, what=f"{name} in the table")
 
         pane.table.move_to(name)
         pane.table.focus()
