@@ -8,7 +8,7 @@ from this list: adding a kind is its module and one line here.
 
 from __future__ import annotations
 
-from smtui.aws.kinds import endpoint, processing, training, transform
+from smtui.aws.kinds import endpoint, labeling, processing, recommendation, training, transform
 from smtui.aws.kinds.base import ACTIVE, BAD, GOOD, STOPPED, Column, Related, ResourceKind, status_style
 
 ENDPOINT = endpoint.KIND
@@ -17,7 +17,14 @@ PROCESSING = processing.KIND
 TRANSFORM = transform.KIND
 
 #: Every kind, in pane order (the first ones have number keys).
-KINDS: tuple[ResourceKind, ...] = (ENDPOINT, TRAINING, PROCESSING, TRANSFORM)
+KINDS: tuple[ResourceKind, ...] = (
+    ENDPOINT,
+    TRAINING,
+    PROCESSING,
+    TRANSFORM,
+    labeling.KIND,
+    recommendation.KIND,
+)
 BY_KEY: dict[str, ResourceKind] = {k.key: k for k in KINDS}
 
 

@@ -13,6 +13,7 @@ def apply() -> None:
     if _applied:
         return
     from smtui.sandbox import (
+        fidelity_jobs,
         fidelity_lifecycle,
         fidelity_logs,
         fidelity_profiles,
@@ -29,6 +30,7 @@ def apply() -> None:
         fidelity_sagemaker,
         fidelity_profiles,
         fidelity_lifecycle,
+        fidelity_jobs,
     ):
         module.apply()
     _applied = True

@@ -20,13 +20,22 @@ _KINDS: dict[str, tuple[str, str, str]] = {
     "processing": ("processing_jobs", "processing_job_status", "processing_job_name"),
     "transform": ("transform_jobs", "transform_job_status", "transform_job_name"),
     "endpoint": ("endpoints", "endpoint_status", "endpoint_name"),
+    "tuning": (
+        "hyper_parameter_tuning_jobs",
+        "hyper_parameter_tuning_job_status",
+        "hyper_parameter_tuning_job_name",
+    ),
+    "labeling": ("labeling_jobs", "labeling_job_status", "labeling_job_name"),  # (fidelity_jobs keeps them)
+    "recommendation": ("inference_recommendations_jobs", "status", "job_name"),
 }
 _END_TIME_FIELD = {
     "training": "TrainingEndTime",
     "processing": "ProcessingEndTime",
     "transform": "TransformEndTime",
+    "tuning": "HyperParameterTuningEndTime",
+    "recommendation": "CompletionTime",
 }
-_TERMINAL = frozenset({"Completed", "Failed", "Stopped"})
+_TERMINAL = frozenset({"Completed", "Failed", "Stopped", "COMPLETED", "FAILED", "STOPPED"})
 
 #: Describe fields that cannot live as attributes (their snake_case name would not round-trip through
 #: moto's camel-casing), per backend object.
@@ -123,6 +132,9 @@ def _status_key(kind: str) -> str:
         "processing": "ProcessingJobStatus",
         "transform": "TransformJobStatus",
         "endpoint": "EndpointStatus",
+        "tuning": "HyperParameterTuningJobStatus",
+        "labeling": "LabelingJobStatus",
+        "recommendation": "Status",
     }[kind]
 
 
@@ -146,7 +158,7 @@ def set_status(
         current = get_fields(kind, name, account, region).get(end_field)
         if status in _TERMINAL and current is None:
             fields[end_field] = now
-        elif status in ("InProgress", "Stopping"):
+        elif status in ("InProgress", "Stopping", "IN_PROGRESS", "STOPPING"):
             fields[end_field] = None
     fields.setdefault("LastModifiedTime", now)
     fields.update(extra_fields)

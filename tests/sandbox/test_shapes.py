@@ -146,6 +146,23 @@ def _reads(sb) -> list[tuple[str, str, dict]]:
     calls += [("sagemaker", "describe_transform_job", {"TransformJobName": n}) for n in sc.TRANSFORM_JOBS]
     calls += [("sagemaker", "describe_endpoint", {"EndpointName": n}) for n in sc.ENDPOINTS]
     calls += [("sagemaker", "describe_domain", {"DomainId": d}) for d in (sc.DOMAIN_ID, sc.LEGACY_DOMAIN_ID)]
+    calls += _job_reads()
+    return calls
+
+
+def _job_reads() -> list[tuple[str, str, dict]]:
+    """Labeling, inference recommendations and tuning jobs (smtui/sandbox/fidelity_jobs.py)."""
+    from smtui.sandbox.scenario.labeling import LABELING_JOBS
+    from smtui.sandbox.scenario.recommendations import RECOMMENDATION_JOBS
+
+    calls: list[tuple[str, str, dict]] = [
+        ("sagemaker", "list_labeling_jobs", {"MaxResults": 100, "SortBy": "CreationTime"}),
+        ("sagemaker", "list_inference_recommendations_jobs", {"MaxResults": 100}),
+    ]
+    calls += [("sagemaker", "describe_labeling_job", {"LabelingJobName": n}) for n in LABELING_JOBS]
+    calls += [
+        ("sagemaker", "describe_inference_recommendations_job", {"JobName": n}) for n in RECOMMENDATION_JOBS
+    ]
     return calls
 
 

@@ -95,7 +95,7 @@ def default_since(
 ) -> int | None:
     """Where a log view starts when the user has not said: a job's whole log, an endpoint's last hour."""
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    if kind.end_field:  # it ends (a job): its logs are bounded by it
+    if kind.end_field or kind.bounded_logs:  # it ends (a job): its logs are bounded by it
         return None
     return now_ms - 3_600_000
 
