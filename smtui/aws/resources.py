@@ -8,7 +8,7 @@ from this list: adding a kind is its module and one line here.
 
 from __future__ import annotations
 
-from smtui.aws.kinds import endpoint, labeling, processing, recommendation, training, transform
+from smtui.aws.kinds import endpoint, labeling, processing, recommendation, training, transform, tuning
 from smtui.aws.kinds.base import ACTIVE, BAD, GOOD, STOPPED, Column, Related, ResourceKind, status_style
 
 ENDPOINT = endpoint.KIND
@@ -22,6 +22,7 @@ KINDS: tuple[ResourceKind, ...] = (
     TRAINING,
     PROCESSING,
     TRANSFORM,
+    tuning.KIND,
     labeling.KIND,
     recommendation.KIND,
 )

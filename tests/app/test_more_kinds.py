@@ -108,3 +108,47 @@ async def test_recommendations_jobs_listed_described_logged_and_audited(sandbox)
         assert "summarizer-model" in screen_text(app)
         history = await trail_of(app, pilot)
         assert any(e.name == "CreateInferenceRecommendationsJob" for e in history.events)
+
+
+async def test_tuning_jobs_their_training_jobs_and_what_sagemaker_did_for_them(sandbox):
+    from smtui.sandbox.scenario.tuning import TUNING_JOB, TUNING_STOPPED, child_name
+    from smtui.screens.children import ChildrenScreen
+
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(170, 45)) as pilot:
+        pane = await show(app, pilot, "tuning", "tuning", TUNING_JOB)
+        await until(
+            pilot, lambda: "7 done · 1 failed of 8" in screen_text(app), what="the training jobs column"
+        )
+        shown = screen_text(app)
+        best = child_name(TUNING_JOB, 5)
+        assert (
+            "Maximize validation:auc" in shown and f"{best.removeprefix(TUNING_JOB + '-')} = 0.9476" in shown
+        )
+        # o lists its training jobs; no l: it has no logs of its own (its training jobs log)
+        assert pane.check_action("children", ()) and not pane.check_action("logs", ())
+        assert not app.screen.pane("training").check_action("children", ())
+        await detail_of(app, pilot)
+        assert "Best training job" in screen_text(app) and "Ranges searched" in screen_text(app)
+        await pilot.press("o")  # from its detail screen (the pane's o does the same)
+        await until(pilot, lambda: isinstance(app.screen, ChildrenScreen), what="its training jobs")
+        jobs = app.screen
+        assert isinstance(jobs, ChildrenScreen)
+        await until(pilot, lambda: jobs.loaded and len(jobs.table) == 8, what="8 training jobs listed")
+        assert "eta=0.30, max_depth=3" in screen_text(app) and "0.9476" in screen_text(app)
+        assert jobs.table.move_to(best)
+        detail = await detail_of(app, pilot)  # an ordinary training job
+        assert detail.kind.key == "training" and "Timeline" in screen_text(app)
+        logs = await logs_of(app, pilot)
+        assert logs.logs is not None and logs.logs.group == "/aws/sagemaker/TrainingJobs"
+        assert logs.sources == ["algo-1"] and any("validation:auc" in ln.text for ln in logs.view.lines)
+        await pilot.press("escape", "escape", "escape", "escape")
+        assert isinstance(app.screen, MainScreen)
+        pane.table.move_to(TUNING_STOPPED)
+        history = await trail_of(app, pilot)
+        service = [e for e in history.events if e.event_type == "AwsServiceEvent"]
+        assert sum(e.name == "StopTrainingJob" for e in service) == 2
+        assert all(e.principal == "sagemaker.amazonaws.com" for e in service)
+        lines = str(history.query_one("#trail-lifecycle").render())
+        assert "created" in lines and "by bob" in lines and "StopHyperParameterTuningJob" in lines
+        assert "CreateTrainingJob" not in lines  # its training jobs' steps are theirs

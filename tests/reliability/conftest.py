@@ -6,7 +6,18 @@ so the seeded us-east-1 account the other tests look at stays as seeded.
 
 from __future__ import annotations
 
-from support import IMAGE, ROLE, TRAINING_GROUP, make_job, now_ms, put_lines, stream_of
+from support import (
+    IMAGE,
+    ROLE,
+    TRAINING_GROUP,
+    labeling_params,
+    make_job,
+    now_ms,
+    put_lines,
+    recommendation_params,
+    stream_of,
+    tuning_params,
+)
 
 from smtui.sandbox import Sandbox
 from smtui.sandbox import fidelity_sagemaker as fsm
@@ -24,6 +35,9 @@ class Account:
         self.transform = f"{tag}-batch"
         self.endpoint = f"{tag}-ep"
         self.domain = f"{tag}-domain"
+        self.tuning = f"{tag}-hpo"
+        self.labeling = f"{tag}-labels"
+        self.recommendation = f"{tag}-sizing"
 
 
 def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
@@ -97,4 +111,7 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
         VpcId="vpc-0123abcd",
         DomainSettings={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
     )
+    sm.create_hyper_parameter_tuning_job(**tuning_params(acct.tuning))
+    sm.create_labeling_job(**labeling_params(acct.labeling))
+    sm.create_inference_recommendations_job(**recommendation_params(acct.recommendation))
     return acct

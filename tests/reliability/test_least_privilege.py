@@ -115,6 +115,26 @@ async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) ->
     assert app.screen is main
 
 
+async def _visit_by_word(app: SmtuiApp, pilot: Any, key: str, name: str) -> None:
+    """A kind without a number key: ``:`` and its word, listed and described; a kind with children lists them."""
+    main = app.screen
+    await pilot.press("colon", *key, "enter")
+    pane = main.pane(key)
+    await _settle_pane(pilot, pane, name)
+    if pane.kind.children is not None:
+        from smtui.screens.children import ChildrenScreen
+
+        pane.table.move_to(name)
+        pane.table.focus()
+        await pilot.press("o")
+        await until(
+            pilot, lambda: isinstance(app.screen, ChildrenScreen) and app.screen.loaded, what="children"
+        )
+        assert app.screen.error is None, app.screen.error and app.screen.error.details()
+        await pilot.press("escape")
+    assert app.screen is main
+
+
 async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
     """Every pane, every kind's detail screen (with metrics), its logs and its CloudTrail history, a
     server-side filter pattern, the audit pane with its domains line. Fails on any error shown."""
@@ -126,6 +146,12 @@ async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
         ("transform", "4", acct.transform),
     ):
         await _visit(app, pilot, key, number, name)
+    for key, name in (
+        ("tuning", acct.tuning),
+        ("labeling", acct.labeling),
+        ("recommendation", acct.recommendation),
+    ):
+        await _visit_by_word(app, pilot, key, name)
     await pilot.press("5")
     audit = main.query_one("#audit")
     await until(

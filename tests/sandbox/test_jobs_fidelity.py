@@ -5,42 +5,14 @@ what moto alone does."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from support import ROLE, uid
+from support import labeling_params, recommendation_params, tuning_params, uid
 
 from smtui.aws.errors import AwsError
 from smtui.sandbox.scenario.labeling import LABELING_FAILED, LABELING_JOBS, WORKTEAM_ARN
 from smtui.sandbox.scenario.recommendations import RECOMMENDATION_JOBS
 
 from ._moto_alone import moto_alone_calls
-
-
-def labeling_params(name: str) -> dict[str, Any]:
-    return {
-        "LabelingJobName": name,
-        "LabelAttributeName": "label",
-        "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://b/in.manifest"}}},
-        "OutputConfig": {"S3OutputPath": "s3://b/out/"},
-        "RoleArn": ROLE,
-        "HumanTaskConfig": {
-            "WorkteamArn": WORKTEAM_ARN,
-            "UiConfig": {"UiTemplateS3Uri": "s3://b/t.liquid"},
-            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-TextMultiClass",
-            "TaskTitle": "intent",
-            "TaskDescription": "pick the intent",
-            "NumberOfHumanWorkersPerDataObject": 1,
-            "TaskTimeLimitInSeconds": 300,
-            "AnnotationConsolidationConfig": {
-                "AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-TextMultiClass"
-            },
-        },
-    }
-
-
-def recommendation_params(name: str) -> dict[str, Any]:
-    return {"JobName": name, "JobType": "Default", "RoleArn": ROLE, "InputConfig": {"ModelName": "m"}}
 
 
 def test_moto_alone_has_no_labeling_or_recommendations_api():
@@ -97,3 +69,65 @@ async def test_the_seeded_labeling_and_recommendations_jobs_list_filter_sort_and
     assert err.value.code == "ValidationException"  # its statuses are upper case: COMPLETED
     d = await aws.call("sagemaker", "describe_inference_recommendations_job", JobName=RECOMMENDATION_JOBS[0])
     assert d["Status"] == "COMPLETED" and len(d["InferenceRecommendations"]) == 3 and d["CompletionTime"]
+
+
+def test_moto_alone_has_no_training_jobs_of_a_tuning_job_and_makes_up_its_best_one():
+    create, describe, children = moto_alone_calls(
+        [
+            ("create_hyper_parameter_tuning_job", tuning_params("alone")),
+            ("describe_hyper_parameter_tuning_job", {"HyperParameterTuningJobName": "alone"}),
+            ("list_training_jobs_for_hyper_parameter_tuning_job", {"HyperParameterTuningJobName": "alone"}),
+        ]
+    )
+    assert create["ok"] and not children["ok"]
+    assert describe["answer"]["BestTrainingJob"]["TrainingJobName"] == "FakeTrainingJobName"
+
+
+async def test_a_new_tuning_job_has_no_best_job_until_one_is_set(sandbox, aws):
+    name = uid("hpo")[:32]
+    await aws.call("sagemaker", "create_hyper_parameter_tuning_job", **tuning_params(name))
+    d = await aws.call("sagemaker", "describe_hyper_parameter_tuning_job", HyperParameterTuningJobName=name)
+    assert "BestTrainingJob" not in d and "TuningJobCompletionDetails" not in d
+    assert sum(d["TrainingJobStatusCounters"].values()) == 0
+    children = await aws.call(
+        "sagemaker", "list_training_jobs_for_hyper_parameter_tuning_job", HyperParameterTuningJobName=name
+    )
+    assert children["TrainingJobSummaries"] == []
+    with pytest.raises(AwsError) as err:
+        await aws.call(
+            "sagemaker",
+            "list_training_jobs_for_hyper_parameter_tuning_job",
+            HyperParameterTuningJobName=uid("no"),
+        )
+    assert err.value.code == "ResourceNotFound"
+
+
+async def test_the_training_jobs_of_a_seeded_tuning_job_sort_filter_and_page(sandbox, aws):
+    from smtui.sandbox.scenario.tuning import TUNING_JOB
+
+    d = await aws.call(
+        "sagemaker", "describe_hyper_parameter_tuning_job", HyperParameterTuningJobName=TUNING_JOB
+    )
+    best = d["BestTrainingJob"]
+    op = "list_training_jobs_for_hyper_parameter_tuning_job"
+    top = await aws.call(
+        "sagemaker", op, HyperParameterTuningJobName=TUNING_JOB, SortBy="FinalObjectiveMetricValue",
+        SortOrder="Descending", MaxResults=3,
+    )  # fmt: skip
+    first = top["TrainingJobSummaries"][0]
+    assert first["TrainingJobName"] == best["TrainingJobName"] and top["NextToken"]
+    assert first["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] == 0.9476
+    assert (
+        first["TunedHyperParameters"] == best["TunedHyperParameters"] and first["TuningJobName"] == TUNING_JOB
+    )
+    every = []
+    async for page in aws.pages("sagemaker", op, HyperParameterTuningJobName=TUNING_JOB, MaxResults=3):
+        every += page["TrainingJobSummaries"]
+    assert len(every) == 8 == sum(d["TrainingJobStatusCounters"].values())
+    assert all(s["TrainingJobName"].startswith(f"{TUNING_JOB}-") for s in every)
+    failed = await aws.call("sagemaker", op, HyperParameterTuningJobName=TUNING_JOB, StatusEquals="Failed")
+    (job,) = failed["TrainingJobSummaries"]
+    assert job["ObjectiveStatus"] == "Failed" and "max_depth" in job["FailureReason"]
+    # each is an ordinary training job, that says which tuning job started it
+    t = await aws.call("sagemaker", "describe_training_job", TrainingJobName=job["TrainingJobName"])
+    assert t["TuningJobArn"] == d["HyperParameterTuningJobArn"] and t["TrainingJobStatus"] == "Failed"

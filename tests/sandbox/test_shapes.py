@@ -154,10 +154,20 @@ def _job_reads() -> list[tuple[str, str, dict]]:
     """Labeling, inference recommendations and tuning jobs (smtui/sandbox/fidelity_jobs.py)."""
     from smtui.sandbox.scenario.labeling import LABELING_JOBS
     from smtui.sandbox.scenario.recommendations import RECOMMENDATION_JOBS
+    from smtui.sandbox.scenario.tuning import TUNING_JOBS
 
     calls: list[tuple[str, str, dict]] = [
         ("sagemaker", "list_labeling_jobs", {"MaxResults": 100, "SortBy": "CreationTime"}),
         ("sagemaker", "list_inference_recommendations_jobs", {"MaxResults": 100}),
+        ("sagemaker", "list_hyper_parameter_tuning_jobs", {"MaxResults": 100, "SortBy": "CreationTime"}),
+    ]
+    calls += [
+        ("sagemaker", "describe_hyper_parameter_tuning_job", {"HyperParameterTuningJobName": n})
+        for n in TUNING_JOBS
+    ]
+    calls += [
+        ("sagemaker", "list_training_jobs_for_hyper_parameter_tuning_job", {"HyperParameterTuningJobName": n})
+        for n in TUNING_JOBS
     ]
     calls += [("sagemaker", "describe_labeling_job", {"LabelingJobName": n}) for n in LABELING_JOBS]
     calls += [

@@ -106,8 +106,6 @@ class Children:
     list_key: str
     kind: str
     title: str
-    #: the key the pane and the detail screen bind to the children's list (shown in the footer)
-    key: str = "j"
     list_params: Mapping[str, Any] = field(default_factory=dict)
 
 
