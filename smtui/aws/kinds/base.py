@@ -153,6 +153,9 @@ class ResourceKind:
     #: the source labels its instances log as, numbered from 1 ("algo-{n}"); "" when they are not
     #: predictable (instance ids): then only how many are missing is said
     host_label_fmt: str = ""
+    #: how many leading parts of a source label name its instance (``algo-1``; ``AllTraffic/i-0abc`` of an
+    #: endpoint, whose streams go on with ``/data-log`` or an inference pipeline's ``/[container-name]``)
+    host_parts: int = 1
     #: other Describe calls its detail screen shows
     related: tuple[Related, ...] = ()
     #: the module with its detail sections (``sections(describe, related) -> [renderable]``); ``""``: the

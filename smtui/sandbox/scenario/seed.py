@@ -22,7 +22,15 @@ from typing import Any
 from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.sandbox.account import ACCOUNT_ID, REGION
 from smtui.sandbox.credentials import CI_TRUST, STUDIO_TRUST
-from smtui.sandbox.scenario import endpoints, labeling, processing, recommendations, training, tuning
+from smtui.sandbox.scenario import (
+    endpoints,
+    labeling,
+    pipelines,
+    processing,
+    recommendations,
+    training,
+    tuning,
+)
 from smtui.sandbox.scenario.names import (
     CI_ROLE_NAME,
     CI_SESSION_NAME,
@@ -88,6 +96,7 @@ def seed_default(sb: Any) -> ScenarioState:
     training.seed(s)
     processing.seed(s)
     endpoints.seed(s)
+    pipelines.seed(s)
     labeling.seed(s)
     recommendations.seed(s)
     tuning.seed(s)

@@ -152,3 +152,33 @@ async def test_tuning_jobs_their_training_jobs_and_what_sagemaker_did_for_them(s
         lines = str(history.query_one("#trail-lifecycle").render())
         assert "created" in lines and "by bob" in lines and "StopHyperParameterTuningJob" in lines
         assert "CreateTrainingJob" not in lines  # its training jobs' steps are theirs
+
+
+async def test_inference_pipelines_log_a_stream_per_container_labelled_by_it(sandbox):
+    from smtui.sandbox.scenario.pipelines import (
+        PIPELINE_CONTAINERS,
+        PIPELINE_ENDPOINT,
+        PIPELINE_INSTANCES,
+        PIPELINE_TRANSFORM,
+        PIPELINE_TRANSFORM_INSTANCE,
+    )
+
+    app = SmtuiApp(target=sandbox.target())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await show(app, pilot, "endpoints", "endpoint", PIPELINE_ENDPOINT)
+        logs = await logs_of(app, pilot)
+        want = {f"AllTraffic/{i}/{c}" for i in PIPELINE_INSTANCES for c in PIPELINE_CONTAINERS}
+        assert set(logs.sources) == want
+        assert logs.missing == []  # two instances, both logging (three streams each)
+        by_container = {ln.source.rsplit("/", 1)[-1] for ln in logs.view.lines}
+        assert by_container == set(PIPELINE_CONTAINERS)
+        assert any(ln.source.endswith("/preprocess") and "transformed" in ln.text for ln in logs.view.lines)
+        await pilot.press("escape")
+        await show(app, pilot, "transform", "transform", PIPELINE_TRANSFORM)
+        logs = await logs_of(app, pilot)
+        # no container names in the model: SageMaker numbers them
+        assert logs.sources == [
+            f"{PIPELINE_TRANSFORM_INSTANCE}/container-1",
+            f"{PIPELINE_TRANSFORM_INSTANCE}/container-2",
+        ]
+        assert logs.missing == []
