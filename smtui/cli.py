@@ -70,6 +70,26 @@ def add_global_options(parser: argparse.ArgumentParser, *, after_command: bool =
         help="audit: run the sourceIdentity filter server-side with Logs Insights on this CloudWatch Logs "
         "group that receives the trail",
     )
+    group.add_argument(
+        "--trail-athena",
+        default=default(None),
+        metavar="TABLE",
+        help="audit: run the filters with Athena on this CloudTrail table ([DATABASE.]TABLE, as the CloudTrail "
+        "console's 'Create Athena table' makes it): every account and region the trail's bucket holds, "
+        "beyond 90 days",
+    )
+    group.add_argument(
+        "--athena-workgroup",
+        default=default(None),
+        metavar="NAME",
+        help="audit: the Athena workgroup of those queries (default: primary)",
+    )
+    group.add_argument(
+        "--athena-output",
+        default=default(None),
+        metavar="S3_URI",
+        help="audit: where Athena writes the queries' results, s3://bucket/prefix/ (default: the workgroup's)",
+    )
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -128,8 +148,25 @@ def _main(argv: list[str] | None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"smtui: {exc}\n")
         return 2
-    settings.trail_lake = args.trail_lake or settings.trail_lake
-    settings.trail_log_group = args.trail_log_group or settings.trail_log_group
+    if args.trail_lake or args.trail_log_group or args.trail_athena:
+        # a server-side trail named on the command line replaces the settings file's
+        settings.trail_lake, settings.trail_log_group = args.trail_lake, args.trail_log_group
+        settings.trail_athena = args.trail_athena
+    settings.athena_workgroup = args.athena_workgroup or settings.athena_workgroup
+    settings.athena_output = args.athena_output or settings.athena_output
+    if settings.athena_output and not settings.athena_output.startswith("s3://"):
+        sys.stderr.write(
+            f"smtui: --athena-output must be an S3 location (s3://bucket/prefix/), not {settings.athena_output!r}\n"
+        )
+        return 2
+    if settings.trail_athena:
+        from smtui.aws.trail.athena_table import parse_table_name
+
+        try:
+            parse_table_name(settings.trail_athena)
+        except ValueError as exc:
+            sys.stderr.write(f"smtui: --trail-athena: {exc}\n")
+            return 2
     from smtui.aws.target import AwsTarget, TargetError, resolve_target
 
     if args.demo:

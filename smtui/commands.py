@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from smtui.aws.resources import KINDS, kind_for
 
+#: the Audit pane's number key and words (the kinds' are in the registry)
+AUDIT_KEY = "5"
 AUDIT_WORDS = ("audit", "trail", "cloudtrail", "ct")
 QUIT_WORDS = ("q", "quit", "exit")
 

@@ -10,13 +10,17 @@
     live_tail = "auto"           # follow logs with StartLiveTail: auto (on real AWS), on, off
     trail_lake = "EDS_ID"        # audit server-side in this CloudTrail Lake event data store (--trail-lake)
     trail_log_group = "NAME"     # ... or with Logs Insights on this trail log group (--trail-log-group)
+    trail_athena = "TABLE"       # ... or with Athena on this CloudTrail table, [DATABASE.]TABLE (--trail-athena)
+    athena_workgroup = "primary" # the Athena workgroup of those queries (--athena-workgroup)
+    athena_output = "s3://..."   # where Athena writes their results (--athena-output; else the workgroup's)
 
     [keys]                       # binding id = keys, as Textual's App.set_keymap takes them
     "pane.training" = "2,t"
 
 Environment: ``SMTUI_CONFIG`` (another file), and ``SMTUI_<SETTING>`` for every setting but ``keys``:
 ``SMTUI_PROFILE``, ``SMTUI_REGION``, ``SMTUI_REFRESH_INTERVAL``, ``SMTUI_LOG_LINE_CAP``, ``SMTUI_THEME``,
-``SMTUI_LIVE_TAIL``, ``SMTUI_TRAIL_LAKE``, ``SMTUI_TRAIL_LOG_GROUP``. smtui reads no other variable of its own
+``SMTUI_LIVE_TAIL``, ``SMTUI_TRAIL_LAKE``, ``SMTUI_TRAIL_LOG_GROUP``, ``SMTUI_TRAIL_ATHENA``,
+``SMTUI_ATHENA_WORKGROUP``, ``SMTUI_ATHENA_OUTPUT``. smtui reads no other variable of its own
 (:data:`ENVIRONMENT` lists them; a test checks the code against it).
 A bad file or value raises :class:`ConfigError` whose message names the file, line and key.
 """
@@ -45,6 +49,9 @@ class Settings:
     live_tail: str = "auto"
     trail_lake: str | None = None
     trail_log_group: str | None = None
+    trail_athena: str | None = None
+    athena_workgroup: str | None = None
+    athena_output: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
 

@@ -55,8 +55,25 @@ class RegionPool:
             self._given[key] = self._free.pop(0)
         return self._given[key]
 
+    def release(self, module: str) -> None:
+        """The module has finished: its regions are forgotten (a new account's again) and join the end of
+        the pool, after the regions never used, so that there are never too few for the modules to come."""
+        from smtui.sandbox.regions import forget_region
+
+        for key in [k for k in self._given if k[0] == module]:
+            region = self._given.pop(key)
+            forget_region(region)
+            self._free.append(region)
+
 
 _POOL = RegionPool()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _regions_back_to_the_pool(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a module (and its sandboxes) has finished, its regions go back to the pool, forgotten."""
+    yield
+    _POOL.release(request.module.__name__)
 
 
 @pytest.fixture(scope="session")

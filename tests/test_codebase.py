@@ -4,6 +4,7 @@ documented in smtui/config.py."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -52,3 +53,16 @@ def test_every_environment_variable_smtui_reads_is_documented():
     assert read <= set(ENVIRONMENT), sorted(read - set(ENVIRONMENT))
     doc = (SMTUI / "config.py").read_text(encoding="utf-8").split('"""')[1]
     assert all(var in doc for var in ENVIRONMENT), [v for v in ENVIRONMENT if v not in doc]
+
+
+def test_the_readme_shows_the_kinds_keys_and_policy_the_registry_generates():
+    """README.md's kinds table, main-screen keys and IAM policy are `python -m smtui.docs`'s output."""
+    from smtui import docs
+
+    readme = ROOT / "README.md"
+    assert docs.main(["--check", "--readme", str(readme)]) == 0, (
+        "README.md is stale: run python -m smtui.docs"
+    )
+    assert (
+        json.loads(re.search(r"```json\n(.*?)```", docs.policy_block(), re.S).group(1)) == docs.iam_policy()
+    )

@@ -9,7 +9,7 @@ import pytest
 
 from smtui.aws import listing
 from smtui.aws.listing import DescribeCache, Listing, ServerFilter, list_params
-from smtui.aws.resources import ENDPOINT, KINDS, TRAINING
+from smtui.aws.resources import BY_KEY, ENDPOINT, KINDS, TRAINING
 from smtui.widgets.resource_table import FilterError, compile_filter
 
 UTC = dt.UTC
@@ -18,10 +18,21 @@ UTC = dt.UTC
 def test_list_params_always_sort_and_carry_the_server_filter():
     for kind in KINDS:
         p = list_params(kind)
-        assert p["MaxResults"] == 100 and p["SortBy"] == "CreationTime" and p["SortOrder"] == "Descending"
+        assert p["MaxResults"] == 100 and p["SortBy"] == kind.list_sort_by and p["SortOrder"] == "Descending"
     after = dt.datetime(2026, 11, 27, tzinfo=UTC)
     p = list_params(TRAINING, ServerFilter("Failed", "churn", after))
     assert p["StatusEquals"] == "Failed" and p["NameContains"] == "churn" and p["CreationTimeAfter"] == after
+    # ListClusters takes no StatusEquals nor LastModifiedTimeAfter, ListApps no filter at all: never sent
+    p = list_params(BY_KEY["cluster"], ServerFilter("Failed", "llm", after), modified_after=after)
+    assert p["SortBy"] == "CREATION_TIME" and "StatusEquals" not in p and "LastModifiedTimeAfter" not in p
+    assert p["NameContains"] == "llm" and p["CreationTimeAfter"] == after
+    assert set(list_params(BY_KEY["app"], ServerFilter(name_contains="x"))) == {
+        "MaxResults",
+        "SortBy",
+        "SortOrder",
+    }
+    with pytest.raises(ValueError, match="ListClusters cannot filter by status"):
+        ServerFilter("Failed").validate(BY_KEY["cluster"])
 
 
 def test_server_filter_validation_and_since_parsing():

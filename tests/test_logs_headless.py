@@ -101,7 +101,7 @@ async def test_missing_resource_fails_clearly(aws, capsys):
 
 
 async def test_bad_arguments(aws, capsys):
-    rc, _, err = await run_logs(aws, capsys, "notebooks", "x")
+    rc, _, err = await run_logs(aws, capsys, "widgets", "x")
     assert rc == 2 and "unknown kind" in err
     rc, _, err = await run_logs(aws, capsys, "training", "no-such-job-xyz", "--since", "sometime")
     assert rc == 2 and "not a time" in err
@@ -283,3 +283,12 @@ async def test_following_an_unknown_source_says_so_and_waits_for_it(sandbox, aws
         await asyncio.gather(task, return_exceptions=True)
     assert "no such source algo-9 yet; following in case it starts logging (known: algo-1)" in err
     assert "(so far; following)" in err
+
+
+async def test_an_endpoint_that_failed_days_ago_shows_its_last_words_not_an_empty_hour(aws, capsys):
+    """Its logs end when it failed: the default range is the hour before it last changed, not the last hour."""
+    from smtui.sandbox.scenario.names import FAILED_ENDPOINT
+
+    rc, out, err = await run_logs(aws, capsys, "endpoint", FAILED_ENDPOINT, "--timestamps", "none")
+    assert rc == 0, err
+    assert out.strip(), err

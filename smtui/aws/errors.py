@@ -70,8 +70,11 @@ class AwsError(Exception):
 
     @property
     def is_not_found(self) -> bool:
+        # DescribeNotebookInstance says a notebook instance does not exist with ValidationException RecordNotFound
+        message = self.message.lower()
         return self.code in NOT_FOUND_CODES or (
-            self.code == "ValidationException" and "could not find" in self.message.lower()
+            self.code == "ValidationException"
+            and ("could not find" in message or "recordnotfound" in message)
         )
 
     @property

@@ -54,12 +54,35 @@ class ServerFilter:
         return bool(self.status or self.name_contains or self.created_after)
 
     def validate(self, kind: ResourceKind) -> None:
+        """Raise ``ValueError`` for a value the List call would refuse, or a filter it does not take."""
+        self.check_values(kind)
+        for what in self.given():
+            if what not in kind.list_filters:
+                raise ValueError(
+                    f"{kind.list_api} cannot filter by {what} on the server: filter the rows with / instead"
+                )
+
+    def check_values(self, kind: ResourceKind) -> None:
+        """Raise ``ValueError`` for a status the kind does not have or a name part NameContains refuses."""
         if self.status and self.status not in kind.statuses:
             raise ValueError(
                 f"{self.status!r} is not a status of {kind.title.lower()}: {', '.join(kind.statuses)}"
             )
         if self.name_contains and not _NAME_CONTAINS.match(self.name_contains):
             raise ValueError("name filter: up to 63 letters, digits and hyphens")
+
+    def given(self) -> list[str]:
+        """The filters set: ``status``, ``name``, ``created`` (ResourceKind.list_filters' words)."""
+        pairs = (("status", self.status), ("name", self.name_contains), ("created", self.created_after))
+        return [what for what, value in pairs if value]
+
+    def on_server(self, kind: ResourceKind) -> ServerFilter:
+        """The part of this filter the kind's List call takes."""
+        return ServerFilter(
+            self.status if "status" in kind.list_filters else None,
+            self.name_contains if "name" in kind.list_filters else None,
+            self.created_after if "created" in kind.list_filters else None,
+        )
 
     def params(self) -> dict[str, Any]:
         p: dict[str, Any] = {}
@@ -90,8 +113,8 @@ def list_params(
 ) -> dict[str, Any]:
     """The List call's parameters: MaxResults, SortBy and SortOrder always, plus the server filter
     (and ``LastModifiedTimeAfter`` for an incremental refresh)."""
-    params = {**kind.list_params(max_results), **(flt.params() if flt else {})}
-    if modified_after is not None:
+    params = {**kind.list_params(max_results), **(flt.on_server(kind).params() if flt else {})}
+    if modified_after is not None and "modified" in kind.list_filters:
         params["LastModifiedTimeAfter"] = modified_after
     return params
 
@@ -157,6 +180,7 @@ class Listing:
         """``LastModifiedTimeAfter`` for the next pass, or ``None`` when it must be a full pass."""
         if (
             not self.complete
+            or "modified" not in self.kind.list_filters
             or self.newest_modified is None
             or self.full_pages < INCREMENTAL_MIN_PAGES
             or self.since_full >= FULL_EVERY

@@ -14,6 +14,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from smtui.aws.resources import KINDS
+
 #: Documented quotas, requests per second per account and region (aws-api-semantics.md).
 DEFAULT_RATES: dict[str, float] = {
     "logs.FilterLogEvents": 5.0,
@@ -23,10 +25,7 @@ DEFAULT_RATES: dict[str, float] = {
     "logs.StartQuery": 5.0,
     "logs.GetQueryResults": 5.0,
     "cloudtrail.LookupEvents": 2.0,
-    "sagemaker.ListTrainingJobs": 2.0,
-    "sagemaker.ListProcessingJobs": 2.0,
-    "sagemaker.ListTransformJobs": 2.0,
-    "sagemaker.ListEndpoints": 2.0,
+    **{f"sagemaker.{kind.list_api}": kind.list_rate for kind in KINDS},  # each kind's List call (2/s)
     "sagemaker.ListDomains": 2.0,
     "cloudwatch.GetMetricData": 50.0,
 }

@@ -1,4 +1,4 @@
-"""Headless subcommands (``smtui logs``, ``smtui trail``): the same data layer, printed to stdout.
+"""Headless subcommands (``smtui ls``, ``smtui describe``, ``smtui logs``, ``smtui trail``): the same data layer, printed to stdout.
 
 Each subcommand is a module with ``add_arguments(parser)`` and ``async run(args, aws, settings) -> int``.
 """
@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 COMMANDS = {
+    "ls": ("smtui.headless.ls", "list the resources of a kind, newest first (table or JSON)"),
+    "describe": ("smtui.headless.describe", "print a resource's Describe answer (key: value lines or JSON)"),
     "logs": ("smtui.headless.logs", "print a resource's CloudWatch logs, interleaved and cleaned"),
     "trail": ("smtui.headless.trail", "print CloudTrail events, filtered by sourceIdentity and more"),
 }

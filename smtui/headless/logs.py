@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from smtui.aws.errors import AwsError
+from smtui.headless.kinds import kind_words
 
 _COLOURS = (36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94, 31)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", metavar="KIND", help="endpoint, training, processing or transform")
+    parser.add_argument("kind", metavar="KIND", help=f"one of {kind_words()} (those with logs)")
     parser.add_argument("name", metavar="NAME", help="the resource's name")
     parser.add_argument("-f", "--follow", action="store_true", help="keep printing new lines (Ctrl-C ends)")
     parser.add_argument(
@@ -144,14 +145,11 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
         parse_time,
         resource_start_ms,
     )
-    from smtui.aws.resources import ENDPOINT, kind_for
+    from smtui.headless.kinds import resolve
 
     err = sys.stderr
-    kind = kind_for(args.kind)
+    kind = resolve("logs", args.kind, logs=True)
     if kind is None:
-        err.write(
-            f"smtui logs: unknown kind {args.kind!r} (use endpoint, training, processing or transform)\n"
-        )
         return 2
     if args.follow and args.until:
         err.write("smtui logs: --until cannot be used with --follow\n")
@@ -183,11 +181,15 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     now = int(time.time() * 1000)
     try:
         if args.since in (None, ""):
-            start = default_since(kind, None, now)
+            # an endpoint that no longer serves is read from the hour before it last changed: describe it
+            describe = None if kind.bounded_logs else await described()
+            if describe is None and not kind.bounded_logs:
+                return 1
+            start = default_since(kind, describe, now)
         elif args.since.strip().lower() in ("start", "all", "beginning"):
             if (describe := await described()) is None:
                 return 1
-            start = resource_start_ms(kind, describe) if not kind.end_field else None
+            start = resource_start_ms(kind, describe) if not kind.bounded_logs else None
             start = None if start is None else start - 60_000
         else:
             start = parse_time(args.since, now_ms=now)
@@ -219,7 +221,7 @@ async def run(args: argparse.Namespace, aws: Any, settings: Any) -> int:
     printer = _Printer(
         args, max((len(s) for s in sources if wanted is None or s in wanted), default=6), sys.stdout
     )
-    hide_ping = kind is ENDPOINT and not args.show_ping
+    hide_ping = kind.health_checks and not args.show_ping
 
     def keep(batch: list[Any]) -> list[Any]:
         if wanted is not None:

@@ -5,13 +5,16 @@
     smtui trail --resource xgb-churn-1 --since 30d
     smtui trail --summary
     smtui --trail-log-group aws-cloudtrail-logs trail --source-identity alice --since 90d
+    smtui --trail-athena cloudtrail_logs trail --source-identity alice --since 180d
     smtui trail --since 7d --output md > audit.md
 
 Events are printed newest first, one per line (one JSON object per line with ``--json``), as they
 arrive; ``--output json|csv|tsv|md`` prints them (or the summary) once the scan is done, with the window and
 filters at the top. smtui's own calls (user agent ``smtui/<version>``) are left out unless ``--show-own``;
-how many were left out goes to stderr. Progress goes to stderr when it is a terminal. Exit status: 0, 1 on an
-AWS error, 2 on bad arguments.
+how many were left out goes to stderr. Progress goes to stderr when it is a terminal. With ``--trail-athena`` the
+lines also say each event's account and region (an organisation trail holds many), after the time, and every
+filter runs in Athena. LookupEvents keeps 90 days, so its window is cut to 90 days; Athena, Lake and a log group
+keep what their storage keeps. Exit status: 0, 1 on an AWS error, 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -23,12 +26,12 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from smtui.aws import timegrammar
-from smtui.aws.trail import lookup, server
+from smtui.aws.trail import athena, lookup, server
 from smtui.aws.trail.events import NO_IDENTITY, RETENTION, SAGEMAKER_SOURCE, TrailEvent
 from smtui.aws.trail.export import FORMATS, ExportHeader, export_events, export_summary
 from smtui.aws.trail.filters import EventFilter, IdentityIndex
 from smtui.aws.trail.lookup import TrailQuery
-from smtui.aws.trail.queries import check_identity
+from smtui.aws.trail.queries import ServerFilter, check_identity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--since",
         default="24h",
         metavar="WHEN",
-        help="start of the window: 24h, 7d, 90d ago, or an ISO time (default 24h; CloudTrail keeps 90d)",
+        help="start of the window: 24h, 7d, 180d ago, or an ISO time (default 24h; LookupEvents keeps 90d, "
+        "a trail in S3 read with --trail-athena what its bucket keeps)",
     )
     parser.add_argument("--until", default="now", metavar="WHEN", help="end of the window (default now)")
     parser.add_argument(
@@ -89,11 +93,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def format_line(ev: TrailEvent) -> str:
-    """A tab-separated line: time, event, sourceIdentity, principal, resource, source IP, error, r/w, note."""
+def format_line(ev: TrailEvent, *, where: bool = False) -> str:
+    """A tab-separated line: time, (with ``where``: account, region,) event, sourceIdentity, principal, resource,
+    source IP, error, r/w, note."""
     rw = ev.rw_label
     fields = [
         ev.time.isoformat() if ev.time else "?",
+        *((ev.account or "-", ev.region or "-") if where else ()),
         ev.name,
         ev.source_identity or "-",
         ev.principal_label,
@@ -139,7 +145,12 @@ async def run(
     except ValueError as exc:
         err.write(f"smtui trail: {exc}\n")
         return 2
-    if end - start > RETENTION:
+    lake = (
+        settings.trail_lake
+    )  # --trail-lake / --trail-log-group / --trail-athena (before or after the command)
+    log_group = settings.trail_log_group
+    athena_table = getattr(settings, "trail_athena", None)
+    if end - start > RETENTION and not (lake or log_group or athena_table):
         start = end - RETENTION
         err.write("smtui trail: CloudTrail event history keeps 90 days; the window is cut to 90 days\n")
     identity = NO_IDENTITY if args.no_source_identity else (args.source_identity or None)
@@ -172,14 +183,43 @@ async def run(
             if args.output:
                 kept.append(ev)
             elif not args.summary:
-                out.write(
-                    (json.dumps(ev.to_json(), ensure_ascii=False) if args.json else format_line(ev)) + "\n"
+                line = (
+                    json.dumps(ev.to_json(), ensure_ascii=False)
+                    if args.json
+                    else format_line(ev, where=where)
                 )
+                out.write(line + "\n")
         out.flush()
 
-    lake = settings.trail_lake  # --trail-lake / --trail-log-group (before or after the command), or the file
-    log_group = settings.trail_log_group
-    if lake or log_group:
+    where = bool(athena_table)
+    if athena_table:
+        sflt = ServerFilter(
+            start,
+            end,
+            identity,
+            source,
+            args.event_name,
+            limit=args.limit or 10_000,
+            resource=args.resource,
+            mutating=args.mutating,
+            failed=args.failed,
+            text=args.grep or "",
+        )
+
+        def on_status(st: athena.AthenaStatus) -> None:
+            if progress_tty:
+                err.write(f"\rAthena {st.status or 'starting'} · {st.detail()}\x1b[K")
+
+        async for page in athena.athena_pages(
+            aws,
+            athena_table,
+            sflt,
+            workgroup=settings.athena_workgroup,
+            output=settings.athena_output,
+            on_status=on_status,
+        ):
+            emit(page)
+    elif lake or log_group:
         kw: dict[str, Any] = dict(source_identity=identity, event_source=source, event_name=args.event_name)
         if lake:
             events = await server.lake_events(aws, lake, start, end, **kw)
@@ -207,7 +247,11 @@ async def run(
     if progress_tty:
         err.write("\n")
     via = (
-        "CloudTrail Lake " + lake if lake else ("Logs Insights " + log_group if log_group else "LookupEvents")
+        "Athena " + athena_table
+        if athena_table
+        else "CloudTrail Lake " + lake
+        if lake
+        else ("Logs Insights " + log_group if log_group else "LookupEvents")
     )
     if args.output:
         header = ExportHeader(

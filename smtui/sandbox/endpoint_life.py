@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smtui.sandbox import containers as ct
-from smtui.sandbox import instances
+from smtui.sandbox import instances, kinds
 from smtui.sandbox.output import Output
 from smtui.sandbox.timeline import Step
 
@@ -86,7 +86,7 @@ class EndpointLife:
 
     @property
     def group(self) -> str:
-        return f"/aws/sagemaker/Endpoints/{self.name}"
+        return kinds.log_group("endpoint", self.name)
 
     @property
     def status(self) -> str:

@@ -13,7 +13,9 @@ What moto 5.2.5 gets wrong and this module fixes:
   filter; ListEndpoints defaults to ascending. The replacement filters, sorts (defaults as AWS: Descending
   for endpoints and transform jobs, Ascending for training and processing jobs), pages with an opaque
   token, and, like AWS, applies MaxResults *before* StatusEquals for training jobs only;
-* endpoint instance types stop at moto's list (no g5, p4d, inf2).
+* endpoint instance types stop at moto's list (no g5, p4d, inf2);
+* notebook instances: DescribeNotebookInstance has no FailureReason, ListNotebookInstances ignores the time
+  filters and answers members its summaries do not have, and instance types stop at moto's list (no g4dn, g5).
 
 ``ORIGINALS`` keeps moto's own functions so tests can show each patch is still needed.
 """
@@ -64,12 +66,24 @@ def _patched_describe(kind: str, original_name: str) -> Callable[..., dict[str, 
 
 
 _DEFAULT_ORDER = {
+    "notebook": "Ascending",
     "endpoint": "Descending",
     "transform": "Descending",
     "training": "Ascending",
     "processing": "Ascending",
 }
 _LIST_STATUSES = {
+    "notebook": (
+        "Pending",
+        "InService",
+        "Stopping",
+        "Stopped",
+        "Failed",
+        "Deleting",
+        "Updating",
+        "PendingMaintenance",
+        "InMaintenance",
+    ),
     "training": ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting"),
     "processing": ("InProgress", "Completed", "Failed", "Stopping", "Stopped"),
     "transform": ("InProgress", "Completed", "Failed", "Stopping", "Stopped"),
@@ -115,12 +129,25 @@ _SUMMARY_FIELDS = {
         "FailureReason",
     ),
     "endpoint": ("EndpointName", "EndpointArn", "CreationTime", "LastModifiedTime", "EndpointStatus"),
+    "notebook": (
+        "NotebookInstanceName",
+        "NotebookInstanceArn",
+        "NotebookInstanceStatus",
+        "Url",
+        "InstanceType",
+        "CreationTime",
+        "LastModifiedTime",
+        "NotebookInstanceLifecycleConfigName",
+        "DefaultCodeRepository",
+        "AdditionalCodeRepositories",
+    ),
 }
 _LIST_KEY = {
     "training": "TrainingJobSummaries",
     "processing": "ProcessingJobSummaries",
     "transform": "TransformJobSummaries",
     "endpoint": "Endpoints",
+    "notebook": "NotebookInstances",
 }
 
 
@@ -253,6 +280,14 @@ def _create_endpoint(self: Any) -> Any:
     return result
 
 
+def _describe_notebook_instance(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    name = self._get_param("NotebookInstanceName")
+    obj = self.sagemaker_backend.get_notebook_instance(name)  # raises moto's own not-found error
+    return ActionResult(shapes.describe("notebook", describe_fields("notebook", obj)))
+
+
 # --------------------------------------------------------------------------- apply
 
 
@@ -276,6 +311,7 @@ def apply() -> None:
         ("processing", "list_processing_jobs"),
         ("transform", "list_transform_jobs"),
         ("endpoint", "list_endpoints"),
+        ("notebook", "list_notebook_instances"),
     ):
         ORIGINALS["response." + op] = getattr(SageMakerResponse, op)
 
@@ -294,6 +330,17 @@ def apply() -> None:
             ORIGINALS["validate_instance_type"](self, instance_type)
 
     FakeEndpointConfig.validate_instance_type = validate_instance_type  # type: ignore[method-assign]
+    from moto.sagemaker.models import FakeSagemakerNotebookInstance
+
+    ORIGINALS["notebook.validate_instance_type"] = FakeSagemakerNotebookInstance.validate_instance_type
+
+    def validate_notebook_type(self: Any, instance_type: str) -> None:
+        if not re.fullmatch(r"ml\.[a-z0-9-]+\.[0-9]*x?large|ml\.[a-z0-9-]+\.medium", instance_type or ""):
+            ORIGINALS["notebook.validate_instance_type"](self, instance_type)
+
+    FakeSagemakerNotebookInstance.validate_instance_type = validate_notebook_type  # type: ignore[method-assign]
+    ORIGINALS["describe_notebook_instance"] = SageMakerResponse.describe_notebook_instance
+    SageMakerResponse.describe_notebook_instance = _describe_notebook_instance  # type: ignore[method-assign]
     ORIGINALS["create_processing_job"] = SageMakerResponse.create_processing_job
     SageMakerResponse.create_processing_job = _create_processing_job  # type: ignore[method-assign]
     ORIGINALS["create_endpoint"] = SageMakerResponse.create_endpoint

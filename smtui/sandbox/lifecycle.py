@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from smtui.sandbox import instances
+from smtui.sandbox import instances, kinds
 from smtui.sandbox.clock import Clock
 from smtui.sandbox.endpoint_life import EndpointLife
 from smtui.sandbox.joblogs import JobScript
@@ -110,11 +110,7 @@ class JobLife:
 
     @property
     def group(self) -> str:
-        return {
-            "training": "/aws/sagemaker/TrainingJobs",
-            "processing": "/aws/sagemaker/ProcessingJobs",
-            "transform": "/aws/sagemaker/TransformJobs",
-        }[self.kind]
+        return kinds.log_group(self.kind, self.name)
 
     @property
     def status(self) -> str:
@@ -285,11 +281,7 @@ class Engine:
         import random
 
         when = utc(minute * 60.0)
-        namespace = {
-            "training": "/aws/sagemaker/TrainingJobs",
-            "processing": "/aws/sagemaker/ProcessingJobs",
-            "transform": "/aws/sagemaker/TransformJobs",
-        }[life.kind]
+        namespace = kinds.KINDS[life.kind].metrics_namespace
         data = []
         for i in range(1, len(life.hosts) + 1):
             rng = random.Random(f"{life.name}/{i}/{minute}")

@@ -13,6 +13,9 @@ def apply() -> None:
     if _applied:
         return
     from smtui.sandbox import (
+        fidelity_apps,
+        fidelity_athena,
+        fidelity_hyperpod,
         fidelity_jobs,
         fidelity_lifecycle,
         fidelity_logs,
@@ -29,8 +32,11 @@ def apply() -> None:
         fidelity_logs,
         fidelity_sagemaker,
         fidelity_profiles,
+        fidelity_hyperpod,
+        fidelity_apps,
         fidelity_lifecycle,
         fidelity_jobs,
+        fidelity_athena,
     ):
         module.apply()
     _applied = True

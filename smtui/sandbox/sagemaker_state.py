@@ -13,21 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from smtui.sandbox.account import ACCOUNT_ID, REGION
+from smtui.sandbox.kinds import KINDS
 
-#: kind key (as in smtui.aws.resources) -> (backend dict attribute, status attribute, name attribute)
-_KINDS: dict[str, tuple[str, str, str]] = {
-    "training": ("training_jobs", "training_job_status", "training_job_name"),
-    "processing": ("processing_jobs", "processing_job_status", "processing_job_name"),
-    "transform": ("transform_jobs", "transform_job_status", "transform_job_name"),
-    "endpoint": ("endpoints", "endpoint_status", "endpoint_name"),
-    "tuning": (
-        "hyper_parameter_tuning_jobs",
-        "hyper_parameter_tuning_job_status",
-        "hyper_parameter_tuning_job_name",
-    ),
-    "labeling": ("labeling_jobs", "labeling_job_status", "labeling_job_name"),  # (fidelity_jobs keeps them)
-    "recommendation": ("inference_recommendations_jobs", "status", "job_name"),
-}
+#: kind key -> (backend dict attribute, status attribute, name attribute), for the kinds moto keeps
+_KINDS: dict[str, tuple[str, ...]] = {key: k.moto for key, k in KINDS.items() if k.moto}
+#: kinds whose moto objects give their Describe fields by a method, not ``response_object``
+_DESCRIBE_METHOD = {"notebook": "to_dict", "cluster": "describe"}
 _END_TIME_FIELD = {
     "training": "TrainingEndTime",
     "processing": "ProcessingEndTime",
@@ -117,13 +108,22 @@ def apply_fields(
                 setattr(obj, _status_attr(kind), value)
                 continue
             snake = _snake(key)
-            if obj.camelCase(snake) == key:
+            if _is_attribute(kind, obj, snake, key):
                 setattr(obj, snake, value)
                 extra.pop(key, None)
             elif value is None:
                 extra.pop(key, None)
             else:
                 extra[key] = value
+
+
+def _is_attribute(kind: str, obj: Any, snake: str, key: str) -> bool:
+    """Whether Describe field ``key`` is kept as attribute ``snake`` of the moto object: any attribute that
+    round-trips through moto's camel-casing where Describe is built from all of them (``response_object``),
+    only those it was made with where a method builds it (notebook instances, clusters)."""
+    if kind in _DESCRIBE_METHOD:
+        return hasattr(obj, snake) and "".join(p.capitalize() for p in snake.split("_")) == key
+    return bool(obj.camelCase(snake) == key)
 
 
 def _status_key(kind: str) -> str:
@@ -135,6 +135,8 @@ def _status_key(kind: str) -> str:
         "tuning": "HyperParameterTuningJobStatus",
         "labeling": "LabelingJobStatus",
         "recommendation": "Status",
+        "notebook": "NotebookInstanceStatus",
+        "cluster": "ClusterStatus",
     }[kind]
 
 
@@ -235,7 +237,8 @@ def bulk_training_jobs(
 
 def describe_fields(kind: str, obj: Any) -> dict[str, Any]:
     """A resource's Describe fields: moto's, with the fields set on it merged in and absent ones left out."""
-    resp = dict(obj.response_object)
+    method = _DESCRIBE_METHOD.get(kind)
+    resp = dict(getattr(obj, method)() if method else obj.response_object)
     resp.update(_EXTRA.get(obj, {}))
     if not resp.get("FailureReason"):
         resp.pop("FailureReason", None)

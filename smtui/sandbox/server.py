@@ -51,10 +51,17 @@ Seed = Callable[["Sandbox"], Any]
 
 def _seed_named(name: str) -> Seed | None:
     if name == "default":
-        from smtui.sandbox.scenario import seed_default
-
-        return seed_default
+        return _seed_default
     return None
+
+
+def _seed_default(sb: Any) -> None:
+    """The team's account, then the organisation's trail in S3 and its Athena table (issue 14)."""
+    from smtui.sandbox import org_trail
+    from smtui.sandbox.scenario import seed_default
+
+    seed_default(sb)
+    org_trail.seed(sb)
 
 
 class Sandbox(Credentials):

@@ -17,6 +17,8 @@ _OPERATIONS = {
     "processing": "DescribeProcessingJob",
     "transform": "DescribeTransformJob",
     "endpoint": "DescribeEndpoint",
+    "notebook": "DescribeNotebookInstance",
+    "cluster": "DescribeCluster",
 }
 #: AWS's default when a job is created without a StoppingCondition: one day
 DEFAULT_MAX_RUNTIME = 86400

@@ -28,6 +28,8 @@ _SAGEMAKER_RESOURCES: dict[str, tuple[str, str]] = {
     "NotebookInstanceName": ("AWS::SageMaker::NotebookInstance", "notebook-instance"),
     "HyperParameterTuningJobName": ("AWS::SageMaker::HyperParameterTuningJob", "hyper-parameter-tuning-job"),
     "PipelineName": ("AWS::SageMaker::Pipeline", "pipeline"),
+    "ClusterName": ("AWS::SageMaker::Cluster", "cluster"),
+    "AppName": ("AWS::SageMaker::App", "app"),
 }
 #: request keys whose values are maps with user-chosen keys: CloudTrail keeps those keys as sent
 _MAP_KEYS = frozenset({"Environment", "HyperParameters", "ContainerArguments", "CustomAttributes"})

@@ -6,7 +6,9 @@ newest first, appending rows as pages arrive, with a progress line and ``x`` to 
 listed with their counts (a list that collapses; ``b``); picking one (or typing one, or the "(no
 sourceIdentity)" group) filters the table. The event name filter goes to the server as the exact lookup
 attribute; the resource filter looks the name up, then scans the window for events that name it. With
-``--trail-lake`` or ``--trail-log-group`` the sourceIdentity filter runs server-side instead.
+``--trail-athena`` (an organisation trail in S3: every account and region, beyond 90 days), ``--trail-lake``
+or ``--trail-log-group`` the identity filter runs server-side instead (:mod:`smtui.screens.audit_server`),
+and the account and region columns appear when the events come from more than one.
 
 smtui's own calls (every refresh of every pane lands in the trail) are hidden by default, and the status
 line says how many; ``h`` shows them. The header is two lines at any width: the domains' sourceIdentity
@@ -31,7 +33,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from smtui.aws.errors import AwsError
 from smtui.aws.timegrammar import fmt_span, parse_window
-from smtui.aws.trail import lookup, server
+from smtui.aws.trail import lookup
 from smtui.aws.trail.events import DEFAULT_WINDOW, RETENTION, TrailEvent
 from smtui.aws.trail.filters import EventFilter, IdentityIndex
 from smtui.aws.trail.lookup import ScanProgress, TrailQuery
@@ -44,6 +46,7 @@ from smtui.screens.audit_lines import (
     summary_rows,
 )
 from smtui.screens.audit_prompts import AuditPrompts
+from smtui.screens.audit_server import AuditServerSide
 from smtui.shell import ReportsFailures, shell
 from smtui.widgets.resource_table import ResourceTable
 from smtui.widgets.trail_table import event_table
@@ -64,7 +67,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 WIDE = 120
 
 
-class AuditPane(ReportsFailures, AuditPrompts, Vertical):
+class AuditPane(ReportsFailures, AuditPrompts, AuditServerSide, Vertical):
     """Pane 5: CloudTrail events filtered by sourceIdentity."""
 
     HELP = (
@@ -149,21 +152,6 @@ class AuditPane(ReportsFailures, AuditPrompts, Vertical):
     def table(self) -> ResourceTable:
         return self.query_one("#audit-events", ResourceTable)
 
-    @property
-    def options(self) -> dict[str, Any]:
-        settings = shell(self).settings
-        return {"trail_lake": settings.trail_lake, "trail_log_group": settings.trail_log_group}
-
-    @property
-    def server_side(self) -> str:
-        """ "lake", "insights" or "" (LookupEvents)."""
-        opts = self.options
-        if opts.get("trail_lake"):
-            return "lake"
-        if opts.get("trail_log_group"):
-            return "insights"
-        return ""
-
     def on_mount(self) -> None:
         if not self.query("#audit-identities"):
             return  # the app quit while this pane was being mounted: its children were never composed
@@ -201,8 +189,8 @@ class AuditPane(ReportsFailures, AuditPrompts, Vertical):
         now = datetime.now(UTC)
         end = self.end_at or now
         start = self.start_at or (end - self.window)
-        if end - start > RETENTION:
-            start = end - RETENTION
+        if end - start > RETENTION and not self.server_side:
+            start = end - RETENTION  # LookupEvents keeps 90 days; a server-side trail what its storage keeps
         return start, end
 
     def make_query(self) -> TrailQuery:
@@ -275,35 +263,6 @@ class AuditPane(ReportsFailures, AuditPrompts, Vertical):
                 if self.is_attached:
                     with contextlib.suppress(NoMatches):
                         self._draw_status()
-
-    async def _load_server_side(self, aws: Any, query: TrailQuery, mode: str) -> None:
-        opts = self.options
-        via = "CloudTrail Lake" if mode == "lake" else "Logs Insights"
-        progress = ScanProgress(start=query.start, end=query.end, via=via, status="starting")
-        self.progress = progress
-        self._draw_status()
-
-        def on_status(st: server.QueryStatus) -> None:
-            progress.status = st.status
-            progress.scanned = st.scanned or st.total  # Insights: records scanned; Lake: results found
-            progress.matched = st.matched
-            self._draw_status()
-
-        kw: dict[str, Any] = dict(
-            source_identity=self.filter.identity,
-            event_source=query.event_source,
-            event_name=query.event_name,
-            on_status=on_status,
-        )
-        if mode == "lake":
-            evs = await server.lake_events(aws, opts["trail_lake"], query.start, query.end, **kw)
-        else:
-            evs = await server.insights_events(aws, opts["trail_log_group"], query.start, query.end, **kw)
-        evs = [e for e in evs if query.accepts(e)]
-        progress.pages = 1
-        progress.matched = len(evs)
-        progress.done = True
-        self._add(evs)
 
     def _counted(self, events: list[TrailEvent]) -> list[TrailEvent]:
         """The events the identity list and summary count: smtui's own calls only when they are shown."""
@@ -411,8 +370,9 @@ class AuditPane(ReportsFailures, AuditPrompts, Vertical):
             lines.append("query: " + self.trail_query.describe())
         lines.append("filters: " + self.filter.describe())
         if self.server_side:
-            target = self.options.get("trail_lake") or self.options.get("trail_log_group")
-            lines.append(f"sourceIdentity filtered server-side ({target})")
+            lines.append(f"identity, event, resource and window filtered server-side ({self.server_target})")
+        if self.progress is not None and self.progress.note:
+            lines.append(self.progress.note)
         if self.progress is not None:
             lines.append("progress: " + self.progress.line())
         return "\n".join(lines)

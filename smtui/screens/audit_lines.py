@@ -62,7 +62,7 @@ def status_line(
             line.append(f"{p.via}: {p.status or 'starting'} · ")
         elif phase:
             line.append(("ResourceName lookup" if phase == "ResourceName" else "matched by name") + " · ")
-        line.append(f"{p.scanned:,} scanned · ")
+        line.append(f"{p.detail} · " if p.detail else f"{p.scanned:,} scanned · ")
         if p.via == "LookupEvents" and not p.done:
             line.append(f"{p.fraction:.0%} covered · ")
     line.append(f"{shown:,} shown", style="bold")

@@ -34,7 +34,9 @@ from smtui.widgets.json_view import JsonView
 from smtui.widgets.status_bar import StatusBar
 
 #: fields the overview already shows, left out of the generic structured list
-_OVERVIEW_FIELDS = frozenset({"CreationTime", "LastModifiedTime", "FailureReason", "ResponseMetadata"})
+_OVERVIEW_FIELDS = frozenset(
+    {"CreationTime", "LastModifiedTime", "FailureReason", "FailureMessage", "ResponseMetadata"}
+)
 
 
 def kind_sections(
@@ -141,7 +143,9 @@ class DetailScreen(ReportsFailures, Screen[None]):
         aws = await shell(self).get_aws()
         kind, name = self.kind, self.resource_name
         # a failure of any of this (the call, or reading its answer) comes to show_error
-        resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
+        resp = await aws.call(
+            "sagemaker", kind.describe_op, **kind.describe_params(name, self.summary or None)
+        )
         resp.pop("ResponseMetadata", None)
         self.describe = resp
         for rel in kind.related:
@@ -203,7 +207,10 @@ class DetailScreen(ReportsFailures, Screen[None]):
     def update_status(self) -> None:
         bar = self.query_one("#detail-status", StatusBar)
         left = Text()
-        left.append(f"{self.kind.singular.capitalize()} ", style="dim")
+        singular = self.kind.singular
+        left.append(
+            f"{singular[:1].upper()}{singular[1:]} ", style="dim"
+        )  # "HyperPod cluster", kept as spelt
         left.append(clean(self.resource_name), style="bold")
         status = self.status
         if status:
@@ -231,7 +238,7 @@ class DetailScreen(ReportsFailures, Screen[None]):
             if self.error is not None:
                 ov.update(Panel(Text(self.error.details()), title="Could not describe", border_style="red"))
             return
-        panel = failure_panel(d, str(d.get(self.kind.status_field) or ""))
+        panel = failure_panel(d, str(d.get(self.kind.status_field) or ""), self.kind.failure_field)
         failure.display = panel is not None
         failure.update(panel or "")
         parts: list[RenderableType] = []

@@ -28,6 +28,7 @@ class LogPrompt(Horizontal):
     LogPrompt.-open { display: block; }
     LogPrompt > #logs-prompt-label { width: auto; max-width: 50%; padding: 0 1; background: $panel; }
     LogPrompt > Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    LogPrompt > Input:focus { border: none; }  /* Input's own :focus border would outrank the rule above */
     """
 
     PLACEHOLDERS: ClassVar[dict[str, str]] = {

@@ -3,7 +3,8 @@ following or not, how many lines, the search and its matches, the filters, and a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.text import Text
 
@@ -34,6 +35,7 @@ def header_text(
     range_text: str,
     cut: bool,
     pattern: str | None,
+    describe: Mapping[str, Any] | None = None,
 ) -> Text:
     t = Text(no_wrap=True, overflow="ellipsis")
     t.append(f"{kind.singular} ", "dim")
@@ -48,7 +50,7 @@ def header_text(
     if pattern:
         t.append("  pattern: ", "dim")
         t.append(clean(pattern), "magenta")
-    group = kind.log_group(name)  # last: the first thing cut in a narrow terminal
+    group = kind.log_group(name, describe)  # last: the first thing cut in a narrow terminal
     prefix = kind.stream_prefix(name)
     t.append(f"  {clean(group)}{(' · ' + clean(prefix) + '*') if prefix else ''}", "dim")
     return t

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from smtui.aws.errors import AwsError
-from smtui.aws.resources import ENDPOINT, ResourceKind
+from smtui.aws.resources import ResourceKind
 from smtui.screens.log_prompts import LogPrompt, OverwriteScreen, SourcesScreen, default_save_path, save_label
 from smtui.screens.log_status import RANGES as _RANGES
 from smtui.screens.log_status import header_text, range_label, status_text
@@ -109,7 +109,7 @@ class LogScreen(Screen[None]):
         view = self.view
         view.max_lines = shell(self).settings.log_line_cap
         view.focus()
-        if self.kind is ENDPOINT:
+        if self.kind.health_checks:
             view.hide_health_checks = True
         self._render_header()
         self._render_status()
@@ -127,6 +127,7 @@ class LogScreen(Screen[None]):
                 range_text=self._range_text or range_label(self.range_key, self.range_start),
                 cut=self._cut,
                 pattern=self.pattern,
+                describe=self.describe,
             )
         )
 
@@ -178,7 +179,7 @@ class LogScreen(Screen[None]):
             self.range_start = now - _RANGES[key]
         elif key == "start":
             start = resource_start_ms(self.kind, self.describe)
-            self.range_start = None if (start is None or self.kind is not ENDPOINT) else start
+            self.range_start = None if (start is None or self.kind.bounded_logs) else start
         elif key.startswith("@"):
             self.range_start = parse_time(key[1:], now_ms=now, local=self.view.timestamps == "local")
 
@@ -201,9 +202,7 @@ class LogScreen(Screen[None]):
             if self.follow_wanted is None:
                 status = self._status_of()
                 # jobs while they run; endpoints while they serve (an InService endpoint keeps logging)
-                self.follow_wanted = self.kind.is_in_progress(status) or (
-                    self.kind is ENDPOINT and status in ("InService", "")
-                )
+                self.follow_wanted = self.kind.keeps_logging(status)
             self._resolve_range()
             self._range_text = range_label(self.range_key, self.range_start)
             streams = await logs.streams()

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Input, Static
 
 from smtui.aws.resources import BY_KEY, KINDS, ResourceKind
-from smtui.commands import pane_words
+from smtui.commands import AUDIT_KEY, pane_words
 from smtui.screens.pane import ResourcePane
 from smtui.shell import shell
 from smtui.text import clean
@@ -23,10 +23,6 @@ from smtui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from smtui.widgets.command_line import CommandLine
-
-
-#: the Audit pane's number key (the kinds' are in the registry)
-AUDIT_KEY = "5"
 
 
 def _tabs(items: list[tuple[str, str, str]], current: str) -> Text:

@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from smtui.aws.resources import KINDS, ResourceKind
-from smtui.commands import REGIONS
+from smtui.commands import AUDIT_KEY, REGIONS
 from smtui.shell import shell
 from smtui.text import clean
 
@@ -44,7 +44,7 @@ class SmtuiCommands(Provider):
         commands: list[tuple[str, Callable[[], Any], str]] = []
         if screen is not None:
             panes = [(kind.key, kind.title, kind.pane_key or f":{kind.aliases[0]}") for kind in KINDS]
-            for key, title, how in [*panes, ("audit", "Audit", "5")]:
+            for key, title, how in [*panes, ("audit", "Audit", AUDIT_KEY)]:
                 commands.append(
                     (f"Show {title}", partial(self._run, screen, f"show_pane({key!r})"), f"key {how}")
                 )

@@ -79,7 +79,7 @@ class RowDescriber:
                 return None
             self.in_flight.add(name)
             try:
-                resp = await aws.call("sagemaker", kind.describe_op, **{kind.describe_param: name})
+                resp = await aws.call("sagemaker", kind.describe_op, **kind.describe_params(name, summary))
             except AwsError:
                 self.failed[name] = time.monotonic()
                 return None

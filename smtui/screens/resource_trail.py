@@ -105,7 +105,7 @@ class ResourceTrailScreen(ReportsFailures, Screen[None]):
     async def _creation_time(self, aws: Any) -> datetime | None:
         try:
             resp = await aws.call(
-                "sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.resource_name}
+                "sagemaker", self.kind.describe_op, **self.kind.describe_params(self.resource_name)
             )
         except AwsError:
             return None

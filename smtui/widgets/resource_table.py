@@ -430,7 +430,9 @@ class ResourceTable(ScrollView, can_focus=True):
         signature = (avail, len(self.columns))
         if self._widths_for == signature and self._widths:
             return self._widths
-        self._widths = widths = fit_columns(self.columns, self.rows.measured, avail, self.rows.nonempty)
+        self._widths = widths = fit_columns(
+            self.columns, self.rows.measured, avail, self.rows.nonempty, self.rows.varied
+        )
         self._widths_for = signature
         return widths
 

@@ -36,18 +36,25 @@ class TableColumn:
     keep: bool = False
     #: hidden while no row has anything in it (its ``measure`` gave 0 for every row)
     hide_empty: bool = False
+    #: hidden while every row has the same value here (``value`` of each row): the account and region of
+    #: CloudTrail events, shown once events of more than one arrive
+    value: Callable[[Any], str] | None = None
 
 
 def fit_columns(
-    columns: Sequence[TableColumn], measured: dict[str, int], avail: int, nonempty: set[str] | None = None
+    columns: Sequence[TableColumn],
+    measured: dict[str, int],
+    avail: int,
+    nonempty: set[str] | None = None,
+    varied: set[str] | None = None,
 ) -> list[int]:
     """Widths for ``columns`` in ``avail`` cells (0: hidden).
 
     Each column wants its fixed width or its measured one (within its bounds); a ``hide_empty`` column not in
-    ``nonempty`` is hidden. What is left over goes to the ``expand`` column. When they do not fit: columns
-    with a ``drop`` are tried narrower and then hidden, highest ``drop`` first; then the others shrink to
-    their minimum, last first, the ``keep`` columns (what a user reads: a name, an event) last of all; what is
-    still too wide scrolls sideways."""
+    ``nonempty`` is hidden, and so is a column with a ``value`` not in ``varied``. What is left over goes to
+    the ``expand`` column. When they do not fit: columns with a ``drop`` are tried narrower and then hidden,
+    highest ``drop`` first; then the others shrink to their minimum, last first, the ``keep`` columns (what a
+    user reads: a name, an event) last of all; what is still too wide scrolls sideways."""
 
     def want(c: TableColumn) -> int:
         if c.width is not None:
@@ -57,7 +64,13 @@ def fit_columns(
     def floor(c: TableColumn) -> int:
         return want(c) if c.width is not None else max(c.min_width, cell_len(c.title) + 2)
 
-    widths = [0 if c.hide_empty and c.key not in (nonempty or ()) else want(c) for c in columns]
+    widths = [
+        0
+        if (c.hide_empty and c.key not in (nonempty or ()))
+        or (c.value is not None and c.key not in (varied or ()))
+        else want(c)
+        for c in columns
+    ]
 
     def total() -> int:
         shown = [w for w in widths if w]

@@ -46,6 +46,9 @@ class TableRows:
         self.measured: dict[str, int] = self._title_widths()
         #: the columns some row has something in (``measure`` gave more than 0)
         self.nonempty: set[str] = set()
+        #: the columns with a ``value`` whose rows do not all have the same one, and the first value seen
+        self.varied: set[str] = set()
+        self._first_value: dict[str, str] = {}
         self.order: list[str] = []  # every key, in sort order
         self.sort_values: dict[str, Any] = {}
         self.order_dirty = False
@@ -69,6 +72,8 @@ class TableRows:
         raw, version, search = self.raw, self.version, self.search
         search_text = self.search_text
         measures = [(c.key, c.measure) for c in self.columns if c.width is None and c.measure is not None]
+        values = [(c.key, c.value) for c in self.columns if c.value is not None and c.key not in self.varied]
+        first = self._first_value
         measured = self.measured
         sort_value = _sort_fn(self.columns, self.sort_key, self.sort_reverse)
         sort_values = self.sort_values
@@ -102,6 +107,11 @@ class TableRows:
                 if w > measured[col_key]:
                     measured[col_key] = w
                     widened = True
+            for col_key, value_of in values:
+                v = value_of(value)
+                if first.setdefault(col_key, v) != v and col_key not in self.varied:
+                    self.varied.add(col_key)
+                    widened = True
         if new or reorder:
             self.order_dirty = True
         if new or reorder or (refilter and self.matcher is not None):
@@ -131,6 +141,8 @@ class TableRows:
         self._position = None
         self.measured = self._title_widths()
         self.nonempty = set()
+        self.varied = set()
+        self._first_value = {}
         self.view_dirty = False
 
     def measure_all(self) -> None:
@@ -143,6 +155,15 @@ class TableRows:
                 measured[c.key] = max([measured[c.key], *widths])
                 if any(w > 0 for w in widths):
                     self.nonempty.add(c.key)
+        self.varied = set()
+        self._first_value = {}
+        for c in self.columns:
+            if c.value is not None:
+                seen = {c.value(v) for v in self.raw.values()}
+                if len(seen) > 1:
+                    self.varied.add(c.key)
+                elif seen:
+                    self._first_value[c.key] = next(iter(seen))
         self.measured = measured
 
     # ------------------------------------------------------------------ filter and sort

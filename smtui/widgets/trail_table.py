@@ -2,7 +2,10 @@
 :class:`~smtui.widgets.resource_table.ResourceTable` whose columns are sized from their contents and the
 terminal. Event names (up to 30 characters), the identity and the resource keep their width; when the
 table is too wide, the low-value columns go (note, R/W, source IP, in that order), then the principal (the
-identity column usually says who; the event screen has the whole userIdentity); the error and note columns are not drawn at all while no row has anything in them.
+identity column usually says who; the event screen has the whole userIdentity), then the region and account;
+the error and note columns are not drawn at all while no row has anything in them, the account and region
+columns while every row has the same one (they appear when an organisation trail read with Athena gives events
+of several).
 
 Every string was cleaned by the data layer and is drawn as plain text, never parsed as markup.
 """
@@ -54,9 +57,28 @@ def _note(ev: TrailEvent) -> str:
     return "; ".join(x for x in (ev.insight, ev.problem) if x)
 
 
-#: The event table's columns, in order. ``drop``: hidden when too narrow, highest first.
+#: The event table's columns, in order. ``drop``: hidden when too narrow, highest first. The account and region
+#: columns are drawn only when the events come from more than one (an organisation trail read with Athena).
 COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("time", "TIME (UTC)", width=14, sort_value=_time_value),
+    TableColumn(
+        "account",
+        "ACCOUNT",
+        min_width=9,
+        max_width=14,
+        measure=lambda ev: len(ev.account),
+        value=lambda ev: ev.account,
+        drop=1,
+    ),
+    TableColumn(
+        "region",
+        "REGION",
+        min_width=8,
+        max_width=16,
+        measure=lambda ev: len(ev.region),
+        value=lambda ev: ev.region,
+        drop=2,
+    ),
     TableColumn("event", "EVENT", min_width=12, max_width=30, measure=lambda ev: len(ev.name), keep=True),
     TableColumn(
         "identity", "IDENTITY", min_width=8, max_width=24, measure=lambda ev: len(_ident(ev)), keep=True
@@ -76,13 +98,13 @@ COLUMNS: tuple[TableColumn, ...] = (
         min_width=10,
         max_width=48,
         measure=lambda ev: len(short_principal(ev)),
-        drop=1,  # the last to go: the identity column usually says who
+        drop=3,  # the last of the low-value columns to go: the identity column usually says who
     ),
     TableColumn(
         "error", "ERROR", min_width=5, max_width=28, measure=lambda ev: len(ev.error_code), hide_empty=True
     ),
-    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=2),
-    TableColumn("ro", "R/W", width=6, drop=3),
+    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=4),
+    TableColumn("ro", "R/W", width=6, drop=5),
     TableColumn(
         "note",
         "NOTE",
@@ -90,7 +112,7 @@ COLUMNS: tuple[TableColumn, ...] = (
         max_width=200,
         measure=lambda ev: len(_note(ev)),
         expand=True,
-        drop=4,
+        drop=6,
         hide_empty=True,
     ),
 )
@@ -108,6 +130,8 @@ def event_cells(ev: TrailEvent) -> list[Cell]:
     name_style = "bold red" if ev.failed else ("magenta" if ev.is_insight else "")
     return [
         (ev.time.strftime("%m-%d %H:%M:%S") if ev.time else "?", ""),
+        (ev.account, "dim"),
+        (ev.region, "dim"),
         (ev.name, name_style),
         ident,
         (ev.display_resource, ""),

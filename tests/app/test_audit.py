@@ -19,7 +19,7 @@ from smtui.aws.trail.parse import parse_time
 from smtui.screens.audit import AuditPane
 from smtui.screens.event import EventScreen
 from smtui.screens.resource_trail import ResourceTrailScreen
-from smtui.widgets.trail_table import event_cells
+from smtui.widgets.trail_table import COLUMNS, event_cells
 
 
 class _AuditOnly(Screen[None]):
@@ -59,7 +59,8 @@ def si(rec):
 
 def identity_cells(pane: AuditPane) -> list[str]:
     """The SOURCE IDENTITY cell of every row shown, as drawn."""
-    return [event_cells(pane.table.get_raw(k))[2][0] for k in pane.table.visible_rows()]
+    at = [c.key for c in COLUMNS].index("identity")
+    return [event_cells(pane.table.get_raw(k))[at][0] for k in pane.table.visible_rows()]
 
 
 def shown_ids(pane: AuditPane) -> list[str]:
@@ -441,3 +442,44 @@ async def test_save_key_writes_the_events_or_the_summary_with_the_query_on_top(s
         await pilot.press("enter")
         await until(pilot, lambda: target.read_text() != text, what="the summary written")
         assert "sourceIdentity,calls,mutating" in target.read_text()
+
+
+async def test_athena_shows_the_organisations_events_with_account_and_region_columns(sandbox):
+    """With --trail-athena the pane reads the demo organisation's trail in S3: the status line says Athena's
+    state and data scanned, the account and region columns appear (the events come from two of each), and
+    picking alice shows exactly her calls in every account and region of the window."""
+    import gzip
+    import json
+
+    from smtui.sandbox import org_trail, trail_delivery
+
+    sandbox.trail_delivery.flush()
+    app = AuditApp(target=sandbox.target())
+    app.settings.trail_athena = org_trail.TABLE
+    async with app.run_test(size=(180, 50)) as pilot:
+        pane = app.query_one(AuditPane)
+        await until(pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning)
+        assert pane.progress.via == "Athena"
+        await pick(pilot, pane, "id:alice")
+        await until(
+            pilot, lambda: pane.filter.identity == "alice" and pane.progress.done and not pane.scanning
+        )
+        bucket = trail_delivery.s3_backend(sandbox.account_id).buckets[org_trail.TRAIL_BUCKET]
+        since = datetime.now(UTC) - timedelta(days=30)
+        want = sorted(
+            r["eventID"]
+            for key in list(bucket.keys.values())
+            for r in json.loads(gzip.decompress(key.value))["Records"]
+            if r["eventSource"] == "sagemaker.amazonaws.com"
+            and si(r) == "alice"
+            and parse_time(r["eventTime"]) >= since
+            and "smtui/" not in r.get("userAgent", "")
+        )
+        assert shown_ids(pane) == want
+        rows = [pane.table.get_raw(k) for k in pane.table.visible_rows()]
+        assert {r.account for r in rows} == set(org_trail.ACCOUNTS)
+        assert {r.region for r in rows} == set(org_trail.REGIONS)
+        text = await screen_text(pilot)
+        assert "ACCOUNT" in text and "REGION" in text and org_trail.PROD_ACCOUNT in text
+        assert "Athena: SUCCEEDED" in text and "scanned" in text
+        assert f"server-side (Athena {org_trail.TABLE})" in pane.details()

@@ -35,6 +35,17 @@ class Account:
         self.transform = f"{tag}-batch"
         self.endpoint = f"{tag}-ep"
         self.domain = f"{tag}-domain"
+        self.notebook = f"{tag}-nb"
+        self.cluster = f"{tag}-hp"
+        self.user = f"{tag}-user"
+        self.app = ""  # domain/user/JupyterServer/default, once the domain has its id
+        #: the resource of each kind a session visits (every kind of the registry must have one)
+        self.names: dict[str, str] = {
+            "endpoint": self.endpoint,
+            "training": self.training,
+            "processing": self.processing,
+            "transform": self.transform,
+        }
         self.tuning = f"{tag}-hpo"
         self.labeling = f"{tag}-labels"
         self.recommendation = f"{tag}-sizing"
@@ -103,7 +114,7 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
         "variant-a/i-0abc",
         [(now_ms() - 1000, "POST /invocations 200")],
     )
-    sm.create_domain(
+    domain = sm.create_domain(
         DomainName=acct.domain,
         AuthMode="IAM",
         DefaultUserSettings={"ExecutionRole": ROLE},
@@ -114,4 +125,35 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
     sm.create_hyper_parameter_tuning_job(**tuning_params(acct.tuning))
     sm.create_labeling_job(**labeling_params(acct.labeling))
     sm.create_inference_recommendations_job(**recommendation_params(acct.recommendation))
+    domain_id = domain["DomainArn"].rsplit("/", 1)[-1]
+    sm.create_user_profile(DomainId=domain_id, UserProfileName=acct.user)
+    sm.create_app(DomainId=domain_id, UserProfileName=acct.user, AppType="JupyterServer", AppName="default")
+    acct.app = f"{domain_id}/{acct.user}/JupyterServer/default"
+    put_lines(sb, "/aws/sagemaker/studio", acct.app, [(t, "[I ServerApp] Jupyter Server is running")])
+    sm.create_notebook_instance(NotebookInstanceName=acct.notebook, InstanceType="ml.t3.medium", RoleArn=ROLE)
+    put_lines(
+        sb, "/aws/sagemaker/NotebookInstances", f"{acct.notebook}/jupyter.log", [(t, "[I NotebookApp] up")]
+    )
+    cluster_arn = sm.create_cluster(
+        ClusterName=acct.cluster,
+        InstanceGroups=[
+            {
+                "InstanceGroupName": "workers",
+                "InstanceType": "ml.c5.xlarge",
+                "InstanceCount": 1,
+                "ExecutionRole": ROLE,
+                "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-lc/", "OnCreate": "on_create.sh"},
+                "ThreadsPerCore": 1,
+            }
+        ],
+    )["ClusterArn"]
+    node = sm.list_cluster_nodes(ClusterName=acct.cluster)["ClusterNodeSummaries"][0]["InstanceId"]
+    put_lines(
+        sb,
+        f"/aws/sagemaker/Clusters/{acct.cluster}/{cluster_arn.rsplit('/', 1)[-1]}",
+        f"LifecycleConfig/workers/{node}",
+        [(t, "[INFO] on_create.sh: DONE")],
+    )
+    acct.names.update(notebook=acct.notebook, cluster=acct.cluster, app=acct.app)
+    acct.names.update(tuning=acct.tuning, labeling=acct.labeling, recommendation=acct.recommendation)
     return acct

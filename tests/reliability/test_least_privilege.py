@@ -3,7 +3,8 @@ only read operations, and the README's minimal IAM policy is exactly what it nee
 a user holding only that policy everything works; without any one of its statements, the matching part
 of the screen shows AccessDenied naming the missing action, and the rest keeps working.
 
-The policy is parsed from README.md, so this test fails when the README drifts from the code.
+The policy is the generated one (``smtui.docs.iam_policy``, from the registry of kinds); tests/test_codebase.py
+checks README.md shows exactly it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from support import screen_text, uid, until
 
 from smtui.app import SmtuiApp
-from smtui.aws.resources import BY_KEY
+from smtui.aws.resources import BY_KEY, KINDS
 from smtui.aws.session import AwsSession, is_read_only
 from smtui.config import Settings
+from smtui.docs import iam_policy
+from smtui.headless import describe as headless_describe
 from smtui.headless import logs as headless_logs
+from smtui.headless import ls as headless_ls
 from smtui.headless import trail as headless_trail
 from smtui.screens.detail import DetailScreen
 from smtui.screens.logs import LogScreen
@@ -30,7 +32,6 @@ from smtui.screens.resource_trail import ResourceTrailScreen
 
 from .conftest import Account, mini_account
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 #: the client name of a service -> its IAM prefix
 IAM_PREFIX = {
     "sagemaker": "sagemaker",
@@ -51,11 +52,8 @@ OPTIONAL_PATHS = {
 
 
 def readme_policy() -> dict[str, Any]:
-    text = README.read_text()
-    i = text.index("minimal IAM policy")
-    block = re.search(r"```json\n(.*?)```", text[i:], re.S)
-    assert block, "README: the minimal IAM policy block is missing"
-    return json.loads(block.group(1))
+    """The README's policy: generated from the registry (the README is checked to show this one)."""
+    return iam_policy()
 
 
 def actions_of(policy: dict[str, Any]) -> set[str]:
@@ -77,10 +75,14 @@ async def _settle_pane(pilot: Any, pane: Any, name: str) -> None:
     await until(pilot, lambda: pane.cache.get(name) is not None, what=f"{name} described for the list")
 
 
-async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) -> None:
+async def _visit(app: SmtuiApp, pilot: Any, key: str, name: str) -> None:
     """One pane: list, describe, the detail screen with metrics, its logs, its CloudTrail history."""
     main = app.screen
-    await pilot.press(number)
+    kind = BY_KEY[key]
+    if kind.pane_key:
+        await pilot.press(kind.pane_key)
+    else:
+        await pilot.press("colon", *kind.aliases[0], "enter")
     pane = main.pane(key)
     await _settle_pane(pilot, pane, name)
     pane.table.move_to(name)
@@ -90,7 +92,12 @@ async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) ->
     detail = app.screen
     await until(pilot, lambda: detail.describe is not None and not detail.refreshing, what="described")
     assert detail.error is None and detail.metrics_error is None, screen_text(app)
-    assert detail.metric_calls >= 1
+    assert detail.metric_calls >= 1 or not kind.metrics_plan
+    if not kind.has_logs:
+        await pilot.press("escape")
+        await pilot.press("t")
+        await _trail(app, pilot)
+        return
     await pilot.press("l")
     await until(pilot, lambda: isinstance(app.screen, LogScreen), what="log screen")
     logs = app.screen
@@ -106,32 +113,34 @@ async def _visit(app: SmtuiApp, pilot: Any, key: str, number: str, name: str) ->
         assert logs.error is None, logs.error
     await pilot.press("escape")
     await pilot.press("t")
+    await _trail(app, pilot)
+    await pilot.press("escape")
+    assert app.screen is main
+
+
+async def _trail(app: SmtuiApp, pilot: Any) -> None:
+    """The CloudTrail history screen ``t`` opened: scanned without an error, then left."""
     await until(pilot, lambda: isinstance(app.screen, ResourceTrailScreen), what="trail screen")
     history = app.screen
     await until(pilot, lambda: not history.scanning and history.progress is not None, what="trail scanned")
     assert not history.query_one("#trail-error").display, screen_text(app)
     await pilot.press("escape")
-    await pilot.press("escape")
-    assert app.screen is main
 
 
-async def _visit_by_word(app: SmtuiApp, pilot: Any, key: str, name: str) -> None:
-    """A kind without a number key: ``:`` and its word, listed and described; a kind with children lists them."""
+async def _visit_children(app: SmtuiApp, pilot: Any, key: str, name: str) -> None:
+    """What a resource started (``o``: a tuning job's training jobs), listed from its pane."""
+    from smtui.screens.children import ChildrenScreen
+
     main = app.screen
     await pilot.press("colon", *key, "enter")
     pane = main.pane(key)
     await _settle_pane(pilot, pane, name)
-    if pane.kind.children is not None:
-        from smtui.screens.children import ChildrenScreen
-
-        pane.table.move_to(name)
-        pane.table.focus()
-        await pilot.press("o")
-        await until(
-            pilot, lambda: isinstance(app.screen, ChildrenScreen) and app.screen.loaded, what="children"
-        )
-        assert app.screen.error is None, app.screen.error and app.screen.error.details()
-        await pilot.press("escape")
+    pane.table.move_to(name)
+    pane.table.focus()
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(app.screen, ChildrenScreen) and app.screen.loaded, what="children")
+    assert app.screen.error is None, app.screen.error and app.screen.error.details()
+    await pilot.press("escape")
     assert app.screen is main
 
 
@@ -139,19 +148,12 @@ async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
     """Every pane, every kind's detail screen (with metrics), its logs and its CloudTrail history, a
     server-side filter pattern, the audit pane with its domains line. Fails on any error shown."""
     main = app.screen
-    for key, number, name in (
-        ("endpoint", "1", acct.endpoint),
-        ("training", "2", acct.training),
-        ("processing", "3", acct.processing),
-        ("transform", "4", acct.transform),
-    ):
-        await _visit(app, pilot, key, number, name)
-    for key, name in (
-        ("tuning", acct.tuning),
-        ("labeling", acct.labeling),
-        ("recommendation", acct.recommendation),
-    ):
-        await _visit_by_word(app, pilot, key, name)
+    for kind in KINDS:
+        assert kind.key in acct.names, f"mini_account makes no {kind.singular}: add one"
+        await _visit(app, pilot, kind.key, acct.names[kind.key])
+    for kind in KINDS:  # what a kind started (a tuning job's training jobs): listed too
+        if kind.children is not None:
+            await _visit_children(app, pilot, kind.key, acct.names[kind.key])
     await pilot.press("5")
     audit = main.query_one("#audit")
     await until(
@@ -182,6 +184,13 @@ async def headless_session(target: Any, acct: Account) -> None:
                 _args(headless_logs, "training", acct.training, "--no-labels"), aws, None
             )
         assert code == 0 and "epoch 19 host 2" in out.getvalue()
+        for key, name in acct.names.items():  # smtui ls and smtui describe of every kind
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                assert await headless_ls.run(_args(headless_ls, key, "--json"), aws, None) == 0
+                assert await headless_describe.run(_args(headless_describe, key, name), aws, None) == 0
+            # (a Studio app's name is its four parts, domain/profile/type/name: each is in the answers)
+            assert all(part in out.getvalue() for part in name.split("/")), (key, name)
         out, err = io.StringIO(), io.StringIO()
         code = await headless_trail.run(
             _args(headless_trail, "--since", "1h", "--json"), aws, Settings(), out=out, err=err

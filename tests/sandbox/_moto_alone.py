@@ -107,6 +107,45 @@ out["endpoint_data_capture"] = json.loads(raw["body"]).get("DataCaptureConfig", 
 rt = client("sagemaker-runtime")
 answer = rt.invoke_endpoint(EndpointName="no-such-endpoint", Body=b"1,2,3", ContentType="text/csv")
 out["invoke_missing_endpoint"] = {"body": answer["Body"].read().decode(), "type": answer["ContentType"]}
+# Athena: a query that names a table nobody made, and one without an output location
+ath = client("athena")
+qid = ath.start_query_execution(QueryString="SELECT no_such_column FROM no_such_table",
+                                ResultConfiguration={"OutputLocation": "s3://nowhere/"})["QueryExecutionId"]
+ex = ath.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+out["athena_missing_table"] = {"state": ex["Status"]["State"],
+                               "scanned": ex.get("Statistics", {}).get("DataScannedInBytes"),
+                               "rows": len(ath.get_query_results(QueryExecutionId=qid)["ResultSet"]["Rows"])}
+bare = ath.start_query_execution(QueryString="SELECT 1")["QueryExecutionId"]
+out["athena_no_output"] = ath.get_query_execution(QueryExecutionId=bare)["QueryExecution"]["Status"]["State"]
+# notebook instances: no FailureReason member, the time filters ignored, no g5 instances
+sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium",
+    RoleArn="arn:aws:iam::123456789012:role/R")
+future = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+out["notebook_created_after_tomorrow"] = len(sm.list_notebook_instances(CreationTimeAfter=future)["NotebookInstances"])
+try:
+    sm.create_notebook_instance(NotebookInstanceName="nb-g5", InstanceType="ml.g5.xlarge",
+        RoleArn="arn:aws:iam::123456789012:role/R")
+    out["notebook_g5"] = "accepted"
+except ClientError as exc:
+    out["notebook_g5"] = code(exc)["code"]
+# HyperPod clusters: ARNs end with the name, nodes are "<group>-<n>", SortBy as the API spells it is ignored
+for cname in ("hp-b", "hp-a"):
+    sm.create_cluster(ClusterName=cname, InstanceGroups=[{"InstanceGroupName": "workers",
+        "InstanceType": "ml.c5.xlarge", "InstanceCount": 2, "ExecutionRole": "arn:aws:iam::123456789012:role/R",
+        "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-x/lc/", "OnCreate": "on_create.sh"},
+        "ThreadsPerCore": 1}])
+out["cluster_arn"] = sm.describe_cluster(ClusterName="hp-a")["ClusterArn"]
+out["cluster_nodes"] = [n["InstanceId"] for n in sm.list_cluster_nodes(ClusterName="hp-a")["ClusterNodeSummaries"]]
+out["cluster_node_message"] = sm.list_cluster_nodes(ClusterName="hp-a")["ClusterNodeSummaries"][0]["InstanceStatus"].get("Message")
+out["clusters_by_name"] = [c["ClusterName"] for c in sm.list_clusters(SortBy="NAME", SortOrder="Ascending")["ClusterSummaries"]]
+# Studio apps: none of their calls
+for op, kw in (("list_apps", {}), ("describe_app", {"DomainId": "d-x", "UserProfileName": "u",
+               "AppType": "JupyterServer", "AppName": "default"})):
+    try:
+        getattr(sm, op)(**kw)
+        out[op] = {"status": 200}
+    except ClientError as exc:
+        out[op] = code(exc)
 server.stop()
 print(json.dumps(out))
 """

@@ -100,7 +100,10 @@ def test_a_training_job_runs_logs_per_instance_and_completes(fast):
     _train(fast, name, count=2)
     sm = fast.boto3_client("sagemaker")
     first = sm.describe_training_job(TrainingJobName=name)
-    assert (first["TrainingJobStatus"], first["SecondaryStatus"]) == ("InProgress", "Starting")
+    # born running, not Completed (on this clock a second is ten minutes: a loaded machine may see it a
+    # phase later; the transitions below say it went through each)
+    assert first["TrainingJobStatus"] == "InProgress"
+    assert first["SecondaryStatus"] in ("Starting", "Downloading", "Training")
     sm.get_waiter("training_job_completed_or_stopped").wait(TrainingJobName=name, WaiterConfig=FAST)
     d = sm.describe_training_job(TrainingJobName=name)
     assert d["TrainingJobStatus"] == "Completed"

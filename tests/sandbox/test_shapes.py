@@ -146,7 +146,29 @@ def _reads(sb) -> list[tuple[str, str, dict]]:
     calls += [("sagemaker", "describe_transform_job", {"TransformJobName": n}) for n in sc.TRANSFORM_JOBS]
     calls += [("sagemaker", "describe_endpoint", {"EndpointName": n}) for n in sc.ENDPOINTS]
     calls += [("sagemaker", "describe_domain", {"DomainId": d}) for d in (sc.DOMAIN_ID, sc.LEGACY_DOMAIN_ID)]
+    calls += _more_kinds()
     calls += _job_reads()
+    return calls
+
+
+def _more_kinds() -> list[tuple[str, str, dict]]:
+    """Notebook instances, HyperPod clusters (and their nodes) and Studio apps: listed as their panes list
+    them, each seeded one described as its detail screen describes it."""
+    from smtui.aws.resources import BY_KEY
+    from smtui.sandbox.scenario import apps, clusters, notebooks
+
+    calls: list[tuple[str, str, dict]] = []
+    for key, names in (
+        ("notebook", notebooks.NOTEBOOKS),
+        ("cluster", clusters.CLUSTERS),
+        ("app", [f"{sc.DOMAIN_ID}/{o}/{t}/{n}" for o, t, n, _, _ in apps.APPS]),
+    ):
+        kind = BY_KEY.get(key)
+        if kind is None:
+            continue
+        calls.append(("sagemaker", kind.list_op, kind.list_params()))
+        calls += [("sagemaker", kind.describe_op, kind.describe_params(n)) for n in names]
+        calls += [("sagemaker", r.op, {r.param: n}) for r in kind.related for n in names]
     return calls
 
 

@@ -25,14 +25,28 @@ STOPPED = frozenset({"Stopped", "Deleted", "STOPPED", "DELETED"})
 Summary = Mapping[str, Any]
 
 
+def _norm(status: str) -> str:
+    return status.replace("_", "").upper()
+
+
+_GOOD, _BAD, _ACTIVE, _STOPPED = ({_norm(x) for x in group} for group in (GOOD, BAD, ACTIVE, STOPPED))
+
+
+def is_bad(status: str) -> bool:
+    """A failed status, whatever its API's spelling (``Failed``, ``FAILED``)."""
+    return _norm(status) in _BAD
+
+
 def status_style(status: str) -> str:
-    if status in GOOD:
+    """The colour of a status; the same for every API's spelling (``InProgress``, ``INPROGRESS``)."""
+    norm = _norm(status)
+    if norm in _GOOD:
         return "green"
-    if status in BAD:
+    if norm in _BAD:
         return "bold red"
-    if status in ACTIVE:
+    if norm in _ACTIVE:
         return "yellow"
-    if status in STOPPED:
+    if norm in _STOPPED:
         return "magenta"
     return "dim"
 
@@ -129,11 +143,20 @@ class ResourceKind:
     in_progress: frozenset[str]
     #: "/aws/sagemaker/TrainingJobs" or "/aws/sagemaker/Endpoints/{name}"; "" for a kind without logs
     log_group_fmt: str = ""
-    #: DescribeLogStreams prefix: "{name}/" for jobs, "" for endpoints (a group of their own)
+    #: DescribeLogStreams prefix: "{name}/" for jobs, "" for endpoints (a group of their own), "{name}" for
+    #: a kind with one stream named after it (then ``name-2``'s streams are not its own)
     stream_prefix_fmt: str = ""
     label: Callable[[str, str], str] = plain_label
     #: a job's logs end with it (history up to its end, a follow only while it runs); an endpoint's go on
     bounded_logs: bool = False
+    #: statuses, beside the in-progress ones, in which it keeps logging (an InService endpoint), so its log
+    #: view follows from the start
+    live_statuses: frozenset[str] = frozenset()
+    #: its logs carry health checks (an endpoint's ``GET /ping``), hidden unless asked for
+    health_checks: bool = False
+    #: how far back a log view of a resource that does not end starts, in seconds (an endpoint's last
+    #: hour); ``None``: its whole history (a notebook's or a cluster's few lines)
+    log_window: float | None = 3600.0
     #: the CloudWatch namespace of its instance metrics ("" for none)
     metrics_namespace: str = ""
     #: how its metrics are queried: "hosts" (``<name>/algo-N``), "discovered-hosts" (ListMetrics),
@@ -170,14 +193,37 @@ class ResourceKind:
     #: more raw column values from the merged summary and Describe (``{"objective": ...}``), for columns
     #: the generic row lacks
     row_extra: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+    #: the server-side filters its List call takes ("status": StatusEquals, "name": NameContains,
+    #: "created": CreationTimeAfter, "modified": LastModifiedTimeAfter, which an incremental refresh of a
+    #: long listing sends); the others are applied to the rows
+    list_filters: frozenset[str] = frozenset({"status", "name", "created", "modified"})
+    #: the Describe call's parameters for a row's name; default ``{describe_param: name}``. A kind whose
+    #: identity is more than a name (a Studio app: domain, profile, type, name) names its rows with all of
+    #: it and splits that here.
+    describe_params_of: Callable[[str], dict[str, Any]] | None = None
+    #: the row's name from a List summary, for a kind whose name is more than one field (a Studio app's is
+    #: ``domain/user-profile/app-type/app-name``, its log stream's name). ``None``: ``summary[name_field]``
+    name_from: Callable[[Summary], str] | None = None
+    #: the Describe field that says why it failed (a HyperPod cluster's is FailureMessage)
+    failure_field: str = "FailureReason"
+    #: a log group that needs the Describe answer to be named (a HyperPod cluster's carries its id):
+    #: ``(name, describe) -> group``; ``None``: ``log_group_fmt`` with the name
+    log_group_of: Callable[[str, Mapping[str, Any] | None], str] | None = None
 
     # ------------------------------------------------------------------ logs
     @property
     def has_logs(self) -> bool:
         return bool(self.log_group_fmt)
 
-    def log_group(self, name: str) -> str:
+    def log_group(self, name: str, describe: Mapping[str, Any] | None = None) -> str:
+        """The resource's log group; a kind with ``log_group_of`` names it from its Describe answer."""
+        if self.log_group_of is not None:
+            return self.log_group_of(name, describe)
         return self.log_group_fmt.format(name=name)
+
+    @property
+    def log_group_needs_describe(self) -> bool:
+        return self.log_group_of is not None
 
     def stream_prefix(self, name: str) -> str:
         """DescribeLogStreams prefix for this resource's streams.
@@ -192,9 +238,10 @@ class ResourceKind:
         whole or as ``[job]/...``."""
         prefix = self.stream_prefix(name)
         if not prefix:
-            return True
+            return True  # a log group of its own
         if prefix.endswith("/"):
             return stream.startswith(prefix)
+        # a prefix that is the name itself (a compilation job's one stream): that stream, or its "folder"
         return stream == prefix or stream.startswith(prefix + "/")
 
     def source_label(self, name: str, stream: str) -> str:
@@ -209,6 +256,13 @@ class ResourceKind:
             "SortOrder": "Descending",
             **self.extra_list_params,
         }
+
+    def describe_params(self, name: str, summary: Summary | None = None) -> dict[str, Any]:
+        """The Describe call's parameters for the resource called ``name`` in its pane (``summary``, its List
+        summary where known, for a kind that needs more than the name: a Studio app of a space)."""
+        if self.describe_params_of is not None:
+            return self.describe_params_of(name)
+        return {self.describe_param: name}
 
     @property
     def list_api(self) -> str:
@@ -228,10 +282,16 @@ class ResourceKind:
         return tuple(f"sagemaker:{_api(op)}" for op in ops)
 
     # ------------------------------------------------------------------ summaries
+    def keeps_logging(self, status: str | None) -> bool:
+        """Whether a resource in ``status`` is still writing logs (follow them by default)."""
+        return self.is_in_progress(status) or (status or "") in self.live_statuses
+
     def is_in_progress(self, status: str | None) -> bool:
         return bool(status) and status in self.in_progress
 
     def name_of(self, summary: Summary) -> str:
+        if self.name_from is not None:
+            return self.name_from(summary)
         return str(summary.get(self.name_field, ""))
 
     def status_of(self, summary: Summary) -> str:
@@ -248,7 +308,7 @@ class ResourceKind:
         instances = self.instances_of(describe) if (describe and self.instances_of) else None
         status = self.status_of(summary)
         # ExitMessage is the container's last words: a reason only when the job did not succeed
-        reason = merged.get("FailureReason") or (merged.get("ExitMessage") if status in BAD else "") or ""
+        reason = merged.get(self.failure_field) or (merged.get("ExitMessage") if is_bad(status) else "") or ""
         extra = self.row_extra(merged) if self.row_extra else {}
         return {
             **extra,

@@ -76,4 +76,6 @@ KIND = ResourceKind(
     ),
     detail_module="smtui.screens.details.endpoint",
     pane_key="1",
+    live_statuses=frozenset({"InService", ""}),
+    health_checks=True,
 )

@@ -23,6 +23,7 @@ retries, the shared rate limiter, errors) is botocore's.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -93,11 +94,18 @@ def instances_not_logged(
 def default_since(
     kind: ResourceKind, describe: Mapping[str, Any] | None, now_ms: int | None = None
 ) -> int | None:
-    """Where a log view starts when the user has not said: a job's whole log, an endpoint's last hour."""
+    """Where a log view starts when the user has not said: a job's whole log, an endpoint's last hour; for
+    one no longer serving (Failed, OutOfService), the hour before it last changed, where its last words are."""
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    if kind.end_field or kind.bounded_logs:  # it ends (a job): its logs are bounded by it
+    if kind.bounded_logs or kind.log_window is None:  # it ends (a job), or is read whole: no start
         return None
-    return now_ms - 3_600_000
+    window = int(kind.log_window * 1000)
+    if describe and not kind.keeps_logging(str(describe.get(kind.status_field) or "")):
+        changed = describe.get("LastModifiedTime")
+        if isinstance(changed, dt.datetime):
+            aware = changed if changed.tzinfo else changed.replace(tzinfo=dt.UTC)
+            return min(now_ms, int(aware.timestamp() * 1000)) - window
+    return now_ms - window
 
 
 # ---------------------------------------------------------------------------------------- fast parsing
@@ -148,6 +156,8 @@ class ResourceLogs:
         self.kind = kind
         self.name = name
         self.group = kind.log_group(name)
+        #: False while the group's name waits for the Describe answer (a HyperPod cluster's has its id)
+        self._group_known = not kind.log_group_needs_describe
         self.prefix = kind.stream_prefix(name)
         self.pattern = pattern or None
         self.notice: Notice = notice or (lambda _msg: None)
@@ -167,8 +177,11 @@ class ResourceLogs:
     async def describe(self) -> dict[str, Any]:
         """The resource's Describe response (raises AwsError, ``is_not_found`` when it does not exist)."""
         answer: dict[str, Any] = await self.aws.call(
-            "sagemaker", self.kind.describe_op, **{self.kind.describe_param: self.name}
+            "sagemaker", self.kind.describe_op, **self.kind.describe_params(self.name)
         )
+        if self.kind.log_group_needs_describe:
+            self.group = self.kind.log_group(self.name, answer)
+            self._group_known = True
         return answer
 
     async def streams(self) -> list[StreamInfo]:
@@ -176,6 +189,8 @@ class ResourceLogs:
 
         A missing log group means nothing has logged yet: an empty list.
         """
+        if not self._group_known:
+            await self.describe()
         params: dict[str, Any] = {"logGroupName": self.group, "limit": 50}
         if self.prefix:
             params["logStreamNamePrefix"] = self.prefix
@@ -317,6 +332,8 @@ class ResourceLogs:
     ) -> AsyncIterator[list[LogEvent]]:
         """Every page of FilterLogEvents for the resource (its prefix, its pattern), own streams only."""
         await install_fast_parse(self.aws)
+        if not self._group_known:
+            await self.describe()
         params: dict[str, Any] = {"logGroupName": self.group}
         if self.prefix:
             params["logStreamNamePrefix"] = self.prefix

@@ -73,6 +73,8 @@ class TrailEvent:
     read_only: bool | None
     access_key_id: str = ""
     region: str = ""
+    #: the account the event was recorded in (``recipientAccountId``, else the caller's account)
+    account: str = ""
     user_agent: str = ""
     #: the session an AssumeRole* call created (its roleSessionName)
     session_name: str = ""
@@ -188,6 +190,8 @@ class TrailEvent:
             "userName": self.username or None,
             "resource": self.resource,
             "sourceIPAddress": self.source_ip,
+            "account": self.account or None,
+            "awsRegion": self.region or None,
             "errorCode": self.error_code or None,
             "readOnly": self.read_only,
             "readOnlyInferred": self.read_only_inferred,
@@ -214,6 +218,7 @@ class TrailEvent:
             ("what", f"{self.name}  on {self.source}" if self.source else self.name),
             ("when", (self.time.isoformat() if self.time else "?")),
             ("from where", " · ".join(x for x in (self.source_ip, self.user_agent, self.region) if x) or "?"),
+            ("account", self.account or "?"),
             (
                 "on what",
                 ", ".join(f"{n} ({t})" if t else n for t, n in self.resources) or self.resource or "?",

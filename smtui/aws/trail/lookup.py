@@ -144,6 +144,10 @@ class ScanProgress:
     error: AwsError | None = None
     status: str = ""  # server-side queries: QUEUED, RUNNING, Complete, ...
     via: str = "LookupEvents"
+    #: server-side queries: what the service says of the query (Athena: data scanned, time)
+    detail: str = ""
+    #: something the user should know about the source (a table without sourceIdentity)
+    note: str = ""
 
     @property
     def covered(self) -> timedelta:
@@ -162,7 +166,8 @@ class ScanProgress:
         span = self.end - self.start
         if self.via != "LookupEvents":
             head = f"{self.via}: {self.status or 'starting'}"
-            parts = [head, f"{self.scanned:,} events", f"{self.matched:,} shown", f"window {fmt_span(span)}"]
+            parts = [head, self.detail or f"{self.scanned:,} events", f"{self.matched:,} shown"]
+            parts.append(f"window {fmt_span(span)}")
         else:
             parts = [
                 f"{self.pages} page{'s' if self.pages != 1 else ''}",

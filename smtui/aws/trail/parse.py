@@ -416,6 +416,7 @@ def _parse(item: Mapping[str, Any]) -> TrailEvent:
         read_only=read_only,
         access_key_id=cell(_map(uid).get("accessKeyId"), 40) or env["access_key_id"],
         region=cell(ev.get("awsRegion"), 40),
+        account=cell(ev.get("recipientAccountId"), 40) or cell(_map(uid).get("accountId"), 40),
         user_agent=cell(ev.get("userAgent"), 200),
         session_name=session,
         read_only_inferred=inferred,

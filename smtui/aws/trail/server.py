@@ -98,14 +98,16 @@ _LAKE_STRUCT = re.compile(r"\{([^{}]*)\}")
 
 
 def lake_resources(value: Any) -> list[dict[str, str]]:
-    """The ``resources`` column (an array of structs, printed ``[{accountid=..., type=..., arn=...}, ...]``)."""
+    """The ``resources`` column (an array of structs, printed ``[{accountid=..., type=..., arn=...}, ...]``;
+    Athena prints a field the record lacks as ``null``)."""
     if isinstance(value, list):
         return [dict(r) for r in value if isinstance(r, Mapping)]
     if not isinstance(value, str):
         return []
     out = []
     for m in _LAKE_STRUCT.finditer(value):
-        fields = {k.lower(): v for k, v in lake_map("{" + m.group(1) + "}").items()}
+        # a field the record does not have is printed null (Athena) or left out
+        fields = {k.lower(): v for k, v in lake_map("{" + m.group(1) + "}").items() if v != "null"}
         if fields.get("arn"):
             out.append({"type": fields.get("type", ""), "ARN": fields["arn"]})
     return out
@@ -136,6 +138,7 @@ def from_lake_row(row: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> Trail
             "errorMessage",
             "awsRegion",
             "userAgent",
+            "recipientAccountId",
             "readOnly",
             "userIdentity.type",
             "userIdentity.arn",

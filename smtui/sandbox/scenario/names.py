@@ -39,6 +39,7 @@ PROCESSING_FAILED = "data-quality-check"
 # transform jobs
 TRANSFORM_JOB = "batch-score-churn"  # Completed, 2 instances, with data-log streams
 TRANSFORM_IN_PROGRESS = "batch-embed-docs"
+TRANSFORM_FAILED = "batch-score-fraud"  # Failed: the container answered 415
 TRANSFORM_INSTANCES = ("i-0a1b2c3d4e5f60001", "i-0a1b2c3d4e5f60002")
 # endpoints
 ENDPOINT = "churn-prod"  # InService, variants variant-a (2 instances) and variant-b (1)
@@ -127,5 +128,5 @@ TRAINING_JOBS = (
     HOSTILE_JOB,
 )
 PROCESSING_JOBS = (PROCESSING_JOB, PROCESSING_IN_PROGRESS, PROCESSING_FAILED)
-TRANSFORM_JOBS = (TRANSFORM_JOB, TRANSFORM_IN_PROGRESS)
+TRANSFORM_JOBS = (TRANSFORM_JOB, TRANSFORM_IN_PROGRESS, TRANSFORM_FAILED)
 ENDPOINTS = (ENDPOINT, ASYNC_ENDPOINT, FAILED_ENDPOINT, CREATING_ENDPOINT)

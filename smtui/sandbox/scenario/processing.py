@@ -15,6 +15,7 @@ from smtui.sandbox.scenario.names import (
     PROCESSING_IN_PROGRESS,
     PROCESSING_JOB,
     ROLE_ARN,
+    TRANSFORM_FAILED,
     TRANSFORM_GROUP,
     TRANSFORM_IN_PROGRESS,
     TRANSFORM_INSTANCES,
@@ -346,3 +347,42 @@ def seed_transform(s: Seeder) -> None:
         now,
         "ml.g5.xlarge",
     )
+
+    # a batch that failed: the model container answered 415 to the CSV it was sent
+    created = now - dt.timedelta(hours=7)
+    job(TRANSFORM_FAILED, "bob", "churn-xgb-model", created, 1, "ml.m5.xlarge")
+    start, end = created + dt.timedelta(minutes=4), created + dt.timedelta(minutes=6)
+    s.set_status(
+        "transform",
+        TRANSFORM_FAILED,
+        "Failed",
+        TransformEndTime=end,
+        LastModifiedTime=end,
+        FailureReason="ClientError: See job logs for more information",
+    )
+    inst = "i-0f9e8d7c6b5a40004"
+    base = f"{TRANSFORM_FAILED}/{inst}-{int(start.timestamp())}"
+    s.stream(
+        TRANSFORM_GROUP,
+        base,
+        [
+            (start, "Starting the inference server with 4 workers."),
+            (start + dt.timedelta(minutes=1), ct.access_line(start, "/invocations", 415, s.rng)),
+        ],
+    )
+    s.stream(
+        TRANSFORM_GROUP,
+        f"{base}/data-log",
+        [
+            (
+                start + dt.timedelta(minutes=1),
+                f"[sagemaker logs]: s3://ml-team-data/{TRANSFORM_FAILED}/input/part-00000.csv: ClientError: 415",
+            ),
+            (
+                start + dt.timedelta(minutes=1),
+                f"[sagemaker logs]: s3://ml-team-data/{TRANSFORM_FAILED}/input/part-00000.csv: Bad HTTP status "
+                "received from algorithm: 415",
+            ),
+        ],
+    )
+    st.streams[("transform", TRANSFORM_FAILED)] = [base, f"{base}/data-log"]

@@ -23,8 +23,11 @@ from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.sandbox.account import ACCOUNT_ID, REGION
 from smtui.sandbox.credentials import CI_TRUST, STUDIO_TRUST
 from smtui.sandbox.scenario import (
+    apps,
+    clusters,
     endpoints,
     labeling,
+    notebooks,
     pipelines,
     processing,
     recommendations,
@@ -96,6 +99,9 @@ def seed_default(sb: Any) -> ScenarioState:
     training.seed(s)
     processing.seed(s)
     endpoints.seed(s)
+    notebooks.seed(s)
+    clusters.seed(s)
+    apps.seed(s)
     pipelines.seed(s)
     labeling.seed(s)
     recommendations.seed(s)

@@ -12,7 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from smtui.aws import listing, metrics
-from smtui.aws.resources import BAD, ResourceKind, status_style
+from smtui.aws.kinds.base import is_bad
+from smtui.aws.resources import ResourceKind, status_style
 from smtui.text import clean, to_text
 from smtui.widgets.sparkline import spark
 
@@ -76,10 +77,12 @@ def seconds(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------- sections per kind
 
 
-def failure_panel(describe: Mapping[str, Any], status: str = "") -> RenderableType | None:
-    reason = describe.get("FailureReason") or ""
+def failure_panel(
+    describe: Mapping[str, Any], status: str = "", field: str = "FailureReason"
+) -> RenderableType | None:
+    reason = describe.get(field) or ""
     exit_message = describe.get("ExitMessage") or ""
-    if not reason and status not in BAD:
+    if not reason and not is_bad(status):
         return None  # a successful job's ExitMessage is shown with its details, not as a failure
     if not reason and not exit_message:
         return None
