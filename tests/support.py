@@ -169,3 +169,55 @@ def put_lines_backend(sb: Any, group: str, stream: str, events: list[tuple[int, 
     logs_backends[ACCOUNT_ID][sb.region].put_log_events(
         group, stream, [{"timestamp": t, "message": m} for t, m in sorted(events)]
     )
+
+
+# ---------------------------------------------------------------------------------------------- more kinds
+# The parameters of a labeling, an inference recommendations and a tuning job (the fidelity layer serves them).
+
+
+def labeling_params(name: str) -> dict[str, Any]:
+    return {
+        "LabelingJobName": name,
+        "LabelAttributeName": "label",
+        "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://b/in.manifest"}}},
+        "OutputConfig": {"S3OutputPath": "s3://b/out/"},
+        "RoleArn": ROLE,
+        "HumanTaskConfig": {
+            "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:workteam/private-crowd/ml-team-labelers",
+            "UiConfig": {"UiTemplateS3Uri": "s3://b/t.liquid"},
+            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-TextMultiClass",
+            "TaskTitle": "intent",
+            "TaskDescription": "pick the intent",
+            "NumberOfHumanWorkersPerDataObject": 1,
+            "TaskTimeLimitInSeconds": 300,
+            "AnnotationConsolidationConfig": {
+                "AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-TextMultiClass"
+            },
+        },
+    }
+
+
+def recommendation_params(name: str) -> dict[str, Any]:
+    return {"JobName": name, "JobType": "Default", "RoleArn": ROLE, "InputConfig": {"ModelName": "m"}}
+
+
+def tuning_params(name: str) -> dict[str, Any]:
+    return {
+        "HyperParameterTuningJobName": name,
+        "HyperParameterTuningJobConfig": {
+            "Strategy": "Random",
+            "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:auc"},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [{"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5"}]
+            },
+        },
+        "TrainingJobDefinition": {
+            "StaticHyperParameters": {"num_round": "10"},
+            "AlgorithmSpecification": {"TrainingImage": "img:1", "TrainingInputMode": "File"},
+            "RoleArn": ROLE,
+            "OutputDataConfig": {"S3OutputPath": "s3://b/o/"},
+            "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        },
+    }

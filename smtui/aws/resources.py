@@ -8,7 +8,18 @@ from this list: adding a kind is its module and one line here.
 
 from __future__ import annotations
 
-from smtui.aws.kinds import app, cluster, endpoint, notebook, processing, training, transform
+from smtui.aws.kinds import (
+    app,
+    cluster,
+    endpoint,
+    labeling,
+    notebook,
+    processing,
+    recommendation,
+    training,
+    transform,
+    tuning,
+)
 from smtui.aws.kinds.base import ACTIVE, BAD, GOOD, STOPPED, Column, Related, ResourceKind, status_style
 
 ENDPOINT = endpoint.KIND
@@ -25,6 +36,9 @@ KINDS: tuple[ResourceKind, ...] = (
     notebook.KIND,
     cluster.KIND,
     app.KIND,
+    tuning.KIND,
+    labeling.KIND,
+    recommendation.KIND,
 )
 BY_KEY: dict[str, ResourceKind] = {k.key: k for k in KINDS}
 

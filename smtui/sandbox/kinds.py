@@ -61,6 +61,22 @@ KINDS: dict[str, SandboxKind] = {
         log_group="/aws/sagemaker/Clusters/{name}/<id>", stream_prefix="",
         moto=("clusters", "status", "cluster_name"),
     ),
+    "tuning": SandboxKind(
+        "ListHyperParameterTuningJobs", "DescribeHyperParameterTuningJob", "HyperParameterTuningJobName",
+        "HyperParameterTuningJobStatus",
+        moto=("hyper_parameter_tuning_jobs", "hyper_parameter_tuning_job_status", "hyper_parameter_tuning_job_name"),
+    ),
+    # labeling and recommendations jobs: served by fidelity_jobs, kept beside moto's own in its backend
+    "labeling": SandboxKind(
+        "ListLabelingJobs", "DescribeLabelingJob", "LabelingJobName", "LabelingJobStatus",
+        log_group="/aws/sagemaker/LabelingJobs", stream_prefix="{name}",
+        moto=("labeling_jobs", "labeling_job_status", "labeling_job_name"),
+    ),
+    "recommendation": SandboxKind(
+        "ListInferenceRecommendationsJobs", "DescribeInferenceRecommendationsJob", "JobName", "Status",
+        log_group="/aws/sagemaker/InferenceRecommendationsJobs", stream_prefix="{name}/",
+        moto=("inference_recommendations_jobs", "status", "job_name"),
+    ),
     # {name}: domain-id/user-profile-name/app-type/app-name, the stream itself; served by fidelity_apps
     "app": SandboxKind(
         "ListApps", "DescribeApp", "AppName", "Status",

@@ -16,6 +16,7 @@ def apply() -> None:
         fidelity_apps,
         fidelity_athena,
         fidelity_hyperpod,
+        fidelity_jobs,
         fidelity_lifecycle,
         fidelity_logs,
         fidelity_profiles,
@@ -34,6 +35,7 @@ def apply() -> None:
         fidelity_hyperpod,
         fidelity_apps,
         fidelity_lifecycle,
+        fidelity_jobs,
         fidelity_athena,
     ):
         module.apply()

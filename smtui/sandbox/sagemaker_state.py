@@ -23,8 +23,10 @@ _END_TIME_FIELD = {
     "training": "TrainingEndTime",
     "processing": "ProcessingEndTime",
     "transform": "TransformEndTime",
+    "tuning": "HyperParameterTuningEndTime",
+    "recommendation": "CompletionTime",
 }
-_TERMINAL = frozenset({"Completed", "Failed", "Stopped"})
+_TERMINAL = frozenset({"Completed", "Failed", "Stopped", "COMPLETED", "FAILED", "STOPPED"})
 
 #: Describe fields that cannot live as attributes (their snake_case name would not round-trip through
 #: moto's camel-casing), per backend object.
@@ -130,6 +132,9 @@ def _status_key(kind: str) -> str:
         "processing": "ProcessingJobStatus",
         "transform": "TransformJobStatus",
         "endpoint": "EndpointStatus",
+        "tuning": "HyperParameterTuningJobStatus",
+        "labeling": "LabelingJobStatus",
+        "recommendation": "Status",
         "notebook": "NotebookInstanceStatus",
         "cluster": "ClusterStatus",
     }[kind]
@@ -155,7 +160,7 @@ def set_status(
         current = get_fields(kind, name, account, region).get(end_field)
         if status in _TERMINAL and current is None:
             fields[end_field] = now
-        elif status in ("InProgress", "Stopping"):
+        elif status in ("InProgress", "Stopping", "IN_PROGRESS", "STOPPING"):
             fields[end_field] = None
     fields.setdefault("LastModifiedTime", now)
     fields.update(extra_fields)

@@ -10,7 +10,7 @@ after the previous one finished.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
@@ -70,6 +70,7 @@ class DetailScreen(ReportsFailures, Screen[None]):
         Binding("c", "copy_arn", "Copy ARN", id="detail.copy-arn"),
         Binding("l", "logs", "Logs", id="detail.logs"),
         Binding("t", "trail", "CloudTrail", id="detail.trail"),
+        Binding("o", "children", "Jobs", tooltip="the jobs it started", id="detail.children"),
         Binding("r", "refresh", "Refresh", show=False, id="detail.refresh"),
     ]
 
@@ -80,9 +81,12 @@ class DetailScreen(ReportsFailures, Screen[None]):
         *,
         summary: Mapping[str, Any] | None = None,
         describe: Mapping[str, Any] | None = None,
+        open_children: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.kind = kind
+        #: lists the resources it started (the pane's ``o``, given by whoever opened this screen)
+        self.open_children = open_children
         self.resource_name = name
         self.summary = dict(summary or {})
         self.describe: dict[str, Any] | None = dict(describe) if describe else None
@@ -303,6 +307,15 @@ class DetailScreen(ReportsFailures, Screen[None]):
         from smtui.screens.resource_trail import ResourceTrailScreen
 
         self.app.push_screen(ResourceTrailScreen(self.kind, self.resource_name))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "children":
+            return self.kind.children is not None and self.open_children is not None
+        return not (action == "logs" and not self.kind.has_logs)
+
+    def action_children(self) -> None:
+        if self.open_children is not None:
+            self.open_children()
 
     def action_refresh(self) -> None:
         if not self.refreshing:

@@ -29,6 +29,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("pane.logs", ROW),
     ("pane.trail", ROW),
     ("pane.copy-arn", ROW),
+    ("pane.children", ROW),
     ("pane.refresh", ROW),
     ("pane.filter", FILTER),
     ("pane.clear-filter", FILTER),

@@ -52,6 +52,7 @@ class ResourcePane(ReportsFailures, Vertical):
         Binding("l", "logs", "Logs", id="pane.logs"),
         Binding("t", "trail", "CloudTrail", show=False, id="pane.trail"),
         Binding("c", "copy_arn", "Copy ARN", show=False, id="pane.copy-arn"),
+        Binding("o", "children", "Jobs", tooltip="the jobs it started", id="pane.children"),
     ]
 
     def __init__(self, kind: ResourceKind, *, id: str | None = None) -> None:
@@ -334,7 +335,11 @@ class ResourcePane(ReportsFailures, Vertical):
         if action == "clear_filter":
             boxes = self.query(".pane-filter")
             return bool(self.table.filter_text or (boxes and boxes.first().display) or self.filter_error)
-        if action in ("logs", "trail", "copy_arn"):
+        if action in ("logs", "trail", "copy_arn", "children"):
+            if (action == "logs" and not self.kind.has_logs) or (
+                action == "children" and not self.kind.children
+            ):
+                return False
             return self.table.cursor_key is not None
         return True
 
@@ -431,6 +436,13 @@ class ResourcePane(ReportsFailures, Vertical):
 
         self.app.push_screen(ResourceTrailScreen(self.kind, name))
 
+    def action_children(self, name: str | None = None) -> None:
+        name = name or self.table.cursor_key
+        if name is not None and self.kind.children is not None:
+            from smtui.screens.children import ChildrenScreen
+
+            self.app.push_screen(ChildrenScreen(self.kind, name))
+
     def action_copy_arn(self) -> None:
         name = self.table.cursor_key
         summary = self.listing.summaries.get(name or "")
@@ -448,4 +460,9 @@ class ResourcePane(ReportsFailures, Vertical):
         from smtui.screens.detail import DetailScreen
 
         summary = self.listing.summaries.get(name)
-        self.app.push_screen(DetailScreen(self.kind, name, summary=summary, describe=self.cache.get(name)))
+        children = (lambda: self.action_children(name)) if self.kind.children else None
+        self.app.push_screen(
+            DetailScreen(
+                self.kind, name, summary=summary, describe=self.cache.get(name), open_children=children
+            )
+        )

@@ -172,7 +172,7 @@ class ResourceTrailScreen(ReportsFailures, Screen[None]):
         self.query_one("#trail-progress", Static).update(line)
 
     def _draw_lifecycle(self) -> None:
-        steps = lifecycle(self.events)
+        steps = lifecycle(self.events, self.resource_name)
         box = self.query_one("#trail-lifecycle", Static)
         if not steps:
             box.update(

@@ -21,6 +21,8 @@ async def test_a_failed_one_of_every_kind_is_listed_explained_logged_and_audited
     app = SmtuiApp(target=sandbox.target())
     async with app.run_test(size=(160, 45)) as pilot:
         main = app.screen
+        first = main.pane(KINDS[0].key)
+        await until(pilot, lambda: first.loaded, what="the first pane listed (the command line is up)")
         if kind.pane_key:
             await pilot.press(kind.pane_key)
         else:

@@ -6,7 +6,18 @@ so the seeded us-east-1 account the other tests look at stays as seeded.
 
 from __future__ import annotations
 
-from support import IMAGE, ROLE, TRAINING_GROUP, make_job, now_ms, put_lines, stream_of
+from support import (
+    IMAGE,
+    ROLE,
+    TRAINING_GROUP,
+    labeling_params,
+    make_job,
+    now_ms,
+    put_lines,
+    recommendation_params,
+    stream_of,
+    tuning_params,
+)
 
 from smtui.sandbox import Sandbox
 from smtui.sandbox import fidelity_sagemaker as fsm
@@ -35,6 +46,9 @@ class Account:
             "processing": self.processing,
             "transform": self.transform,
         }
+        self.tuning = f"{tag}-hpo"
+        self.labeling = f"{tag}-labels"
+        self.recommendation = f"{tag}-sizing"
 
 
 def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
@@ -108,6 +122,9 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
         VpcId="vpc-0123abcd",
         DomainSettings={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
     )
+    sm.create_hyper_parameter_tuning_job(**tuning_params(acct.tuning))
+    sm.create_labeling_job(**labeling_params(acct.labeling))
+    sm.create_inference_recommendations_job(**recommendation_params(acct.recommendation))
     domain_id = domain["DomainArn"].rsplit("/", 1)[-1]
     sm.create_user_profile(DomainId=domain_id, UserProfileName=acct.user)
     sm.create_app(DomainId=domain_id, UserProfileName=acct.user, AppType="JupyterServer", AppName="default")
@@ -138,4 +155,5 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
         [(t, "[INFO] on_create.sh: DONE")],
     )
     acct.names.update(notebook=acct.notebook, cluster=acct.cluster, app=acct.app)
+    acct.names.update(tuning=acct.tuning, labeling=acct.labeling, recommendation=acct.recommendation)
     return acct

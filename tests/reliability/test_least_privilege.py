@@ -127,6 +127,23 @@ async def _trail(app: SmtuiApp, pilot: Any) -> None:
     await pilot.press("escape")
 
 
+async def _visit_children(app: SmtuiApp, pilot: Any, key: str, name: str) -> None:
+    """What a resource started (``o``: a tuning job's training jobs), listed from its pane."""
+    from smtui.screens.children import ChildrenScreen
+
+    main = app.screen
+    await pilot.press("colon", *key, "enter")
+    pane = main.pane(key)
+    await _settle_pane(pilot, pane, name)
+    pane.table.move_to(name)
+    pane.table.focus()
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(app.screen, ChildrenScreen) and app.screen.loaded, what="children")
+    assert app.screen.error is None, app.screen.error and app.screen.error.details()
+    await pilot.press("escape")
+    assert app.screen is main
+
+
 async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
     """Every pane, every kind's detail screen (with metrics), its logs and its CloudTrail history, a
     server-side filter pattern, the audit pane with its domains line. Fails on any error shown."""
@@ -134,6 +151,9 @@ async def scripted_session(app: SmtuiApp, pilot: Any, acct: Account) -> None:
     for kind in KINDS:
         assert kind.key in acct.names, f"mini_account makes no {kind.singular}: add one"
         await _visit(app, pilot, kind.key, acct.names[kind.key])
+    for kind in KINDS:  # what a kind started (a tuning job's training jobs): listed too
+        if kind.children is not None:
+            await _visit_children(app, pilot, kind.key, acct.names[kind.key])
     await pilot.press("5")
     audit = main.query_one("#audit")
     await until(

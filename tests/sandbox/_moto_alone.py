@@ -159,3 +159,43 @@ def moto_alone() -> dict:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+_CALLS_SCRIPT = r"""
+import json, sys
+from moto.server import ThreadedMotoServer
+import boto3
+from botocore.config import Config
+
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+host, port = server.get_host_and_port()
+sm = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=f"http://{host}:{port}",
+                  aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x",
+                  config=Config(retries={"total_max_attempts": 1}))
+out = []
+for op, params in json.loads(sys.argv[1]):
+    try:
+        answer = getattr(sm, op)(**params)
+        answer.pop("ResponseMetadata", None)
+        out.append({"ok": True, "answer": json.loads(json.dumps(answer, default=str))})
+    except Exception as exc:
+        response = getattr(exc, "response", {})
+        out.append({"ok": False, "status": response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
+                    "code": response.get("Error", {}).get("Code") or type(exc).__name__})
+server.stop()
+print(json.dumps(out))
+"""
+
+
+def moto_alone_calls(calls: list[tuple[str, dict]]) -> list[dict]:
+    """Each SageMaker call (boto3 method, parameters) made in order against a plain moto server in a fresh
+    interpreter: ``{"ok": True, "answer": ...}`` or ``{"ok": False, "status": ..., "code": ...}``."""
+    env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
+    done = subprocess.run(
+        [sys.executable, "-c", _CALLS_SCRIPT, json.dumps(calls)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: list[dict] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

@@ -147,6 +147,7 @@ def _reads(sb) -> list[tuple[str, str, dict]]:
     calls += [("sagemaker", "describe_endpoint", {"EndpointName": n}) for n in sc.ENDPOINTS]
     calls += [("sagemaker", "describe_domain", {"DomainId": d}) for d in (sc.DOMAIN_ID, sc.LEGACY_DOMAIN_ID)]
     calls += _more_kinds()
+    calls += _job_reads()
     return calls
 
 
@@ -168,6 +169,32 @@ def _more_kinds() -> list[tuple[str, str, dict]]:
         calls.append(("sagemaker", kind.list_op, kind.list_params()))
         calls += [("sagemaker", kind.describe_op, kind.describe_params(n)) for n in names]
         calls += [("sagemaker", r.op, {r.param: n}) for r in kind.related for n in names]
+    return calls
+
+
+def _job_reads() -> list[tuple[str, str, dict]]:
+    """Labeling, inference recommendations and tuning jobs (smtui/sandbox/fidelity_jobs.py)."""
+    from smtui.sandbox.scenario.labeling import LABELING_JOBS
+    from smtui.sandbox.scenario.recommendations import RECOMMENDATION_JOBS
+    from smtui.sandbox.scenario.tuning import TUNING_JOBS
+
+    calls: list[tuple[str, str, dict]] = [
+        ("sagemaker", "list_labeling_jobs", {"MaxResults": 100, "SortBy": "CreationTime"}),
+        ("sagemaker", "list_inference_recommendations_jobs", {"MaxResults": 100}),
+        ("sagemaker", "list_hyper_parameter_tuning_jobs", {"MaxResults": 100, "SortBy": "CreationTime"}),
+    ]
+    calls += [
+        ("sagemaker", "describe_hyper_parameter_tuning_job", {"HyperParameterTuningJobName": n})
+        for n in TUNING_JOBS
+    ]
+    calls += [
+        ("sagemaker", "list_training_jobs_for_hyper_parameter_tuning_job", {"HyperParameterTuningJobName": n})
+        for n in TUNING_JOBS
+    ]
+    calls += [("sagemaker", "describe_labeling_job", {"LabelingJobName": n}) for n in LABELING_JOBS]
+    calls += [
+        ("sagemaker", "describe_inference_recommendations_job", {"JobName": n}) for n in RECOMMENDATION_JOBS
+    ]
     return calls
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Statuses by colour class, used by every pane.
-GOOD = frozenset({"Completed", "InService", "Succeeded", "Running", "Ready"})
-BAD = frozenset({"Failed", "UpdateRollbackFailed", "OutOfService", "RollingBack", "RollbackFailed"})
+GOOD = frozenset({"Completed", "InService", "Succeeded", "Running", "Ready", "COMPLETED"})
+BAD = frozenset({"Failed", "UpdateRollbackFailed", "OutOfService", "RollingBack", "RollbackFailed", "FAILED"})
 ACTIVE = frozenset(
-    {"InProgress", "Creating", "Updating", "SystemUpdating", "Stopping", "Deleting", "Pending", "Starting"}
+    {"InProgress", "Creating", "Updating", "SystemUpdating", "Stopping", "Deleting", "Pending", "Starting",
+     "Initializing", "PENDING", "IN_PROGRESS", "STOPPING", "DELETING"}
 )  # fmt: skip
-STOPPED = frozenset({"Stopped", "Deleted"})
+STOPPED = frozenset({"Stopped", "Deleted", "STOPPED", "DELETED"})
 
 Summary = Mapping[str, Any]
 
@@ -109,6 +110,20 @@ def dig(d: Mapping[str, Any], *path: str) -> Any:
 
 
 @dataclass(frozen=True)
+class Children:
+    """The resources another one started, listed by its own call: a tuning job's training jobs
+    (ListTrainingJobsForHyperParameterTuningJob with HyperParameterTuningJobName, answers in
+    TrainingJobSummaries). ``kind`` is the key of the children's kind: each child opens as one of it."""
+
+    op: str
+    param: str
+    list_key: str
+    kind: str
+    title: str
+    list_params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ResourceKind:
     """One kind of SageMaker resource."""
 
@@ -161,6 +176,9 @@ class ResourceKind:
     #: the source labels its instances log as, numbered from 1 ("algo-{n}"); "" when they are not
     #: predictable (instance ids): then only how many are missing is said
     host_label_fmt: str = ""
+    #: how many leading parts of a source label name its instance (``algo-1``; ``AllTraffic/i-0abc`` of an
+    #: endpoint, whose streams go on with ``/data-log`` or an inference pipeline's ``/[container-name]``)
+    host_parts: int = 1
     #: other Describe calls its detail screen shows
     related: tuple[Related, ...] = ()
     #: the module with its detail sections (``sections(describe, related) -> [renderable]``); ``""``: the
@@ -170,6 +188,11 @@ class ResourceKind:
     pane_key: str = ""
     #: requests per second its List call may make (AWS's quota; 2/s for SageMaker's List calls)
     list_rate: float = 2.0
+    #: the resources it starts, listed by a call of their own (a tuning job's training jobs); None: none
+    children: Children | None = None
+    #: more raw column values from the merged summary and Describe (``{"objective": ...}``), for columns
+    #: the generic row lacks
+    row_extra: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     #: the server-side filters its List call takes ("status": StatusEquals, "name": NameContains,
     #: "created": CreationTimeAfter, "modified": LastModifiedTimeAfter, which an incremental refresh of a
     #: long listing sends); the others are applied to the rows
@@ -210,7 +233,9 @@ class ResourceKind:
         return self.stream_prefix_fmt.format(name=name)
 
     def owns_stream(self, name: str, stream: str) -> bool:
-        """True when ``stream`` belongs to resource ``name`` (guards against prefix collisions)."""
+        """True when ``stream`` belongs to resource ``name`` (guards against prefix collisions): a prefix
+        without a trailing ``/`` is a stream name of its own (a labeling job's stream ``[job]``), owned
+        whole or as ``[job]/...``."""
         prefix = self.stream_prefix(name)
         if not prefix:
             return True  # a log group of its own
@@ -252,6 +277,8 @@ class ResourceKind:
     def iam_actions(self) -> tuple[str, ...]:
         """The ``sagemaker:`` actions listing, describing and showing this kind need."""
         ops = (self.list_op, self.describe_op, *(r.op for r in self.related))
+        if self.children is not None:
+            ops = (*ops, self.children.op)
         return tuple(f"sagemaker:{_api(op)}" for op in ops)
 
     # ------------------------------------------------------------------ summaries
@@ -282,7 +309,9 @@ class ResourceKind:
         status = self.status_of(summary)
         # ExitMessage is the container's last words: a reason only when the job did not succeed
         reason = merged.get(self.failure_field) or (merged.get("ExitMessage") if is_bad(status) else "") or ""
+        extra = self.row_extra(merged) if self.row_extra else {}
         return {
+            **extra,
             "name": self.name_of(summary),
             "status": status,
             "secondary": merged.get("SecondaryStatus") or "",

@@ -1,5 +1,7 @@
 """Endpoints: a log group of their own, ``/aws/sagemaker/Endpoints/<name>``, a stream
-``<variant>/<instance-id>`` per instance; metrics per variant; the detail shows the endpoint config too."""
+``<variant>/<instance-id>`` per instance (``<variant>/<instance-id>/<container-name>`` per container of an
+inference pipeline, ``container-1``, ``container-2``... when the model names none: the label says which
+container a line is from); metrics per variant; the detail shows the endpoint config too."""
 
 from __future__ import annotations
 
@@ -56,6 +58,7 @@ KIND = ResourceKind(
     in_progress=frozenset({"Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"}),
     log_group_fmt="/aws/sagemaker/Endpoints/{name}",
     label=plain_label,
+    host_parts=2,
     metrics_namespace="AWS/SageMaker",
     metrics_plan="variants",
     columns=(

@@ -84,7 +84,7 @@ def instances_not_logged(
     n = expected_instances(kind, describe)
     if not n:
         return []
-    hosts = {s.split("/", 1)[0] for s in sources}
+    hosts = {"/".join(s.split("/")[: kind.host_parts]) for s in sources}
     if kind.host_label_fmt:
         return [h for h in (kind.host_label_fmt.format(n=i) for i in range(1, n + 1)) if h not in hosts]
     missing = n - len(hosts)

@@ -186,13 +186,20 @@ _LIFECYCLE_VERBS = {
 }
 
 
-def lifecycle(events: Iterable[TrailEvent]) -> list[tuple[str, TrailEvent]]:
+def lifecycle(events: Iterable[TrailEvent], name: str = "") -> list[tuple[str, TrailEvent]]:
     """(verb, event) for each Create*/Update*/Stop*/Delete*/Start* call that succeeded, oldest first:
-    who created the resource, updated it, stopped or deleted it."""
+    who created the resource, updated it, stopped or deleted it. With the resource's ``name``, what a
+    service did itself for another resource (a tuning job's ``AwsServiceEvent`` creating one of its training
+    jobs, which names the training job first) is not a step of this one's."""
     out = []
+    low = name.lower()
     for ev in events:
         if ev.failed:
             continue
+        if low and ev.event_type == "AwsServiceEvent" and ev.resources:
+            first = ev.resources[0][1].lower()
+            if first != low and not first.endswith("/" + low):
+                continue
         for prefix, verb in _LIFECYCLE_VERBS.items():
             if ev.name.startswith(prefix):
                 out.append((verb, ev))

@@ -22,7 +22,18 @@ from typing import Any
 from smtui.sandbox import fidelity_sagemaker as fsm
 from smtui.sandbox.account import ACCOUNT_ID, REGION
 from smtui.sandbox.credentials import CI_TRUST, STUDIO_TRUST
-from smtui.sandbox.scenario import apps, clusters, endpoints, notebooks, processing, training
+from smtui.sandbox.scenario import (
+    apps,
+    clusters,
+    endpoints,
+    labeling,
+    notebooks,
+    pipelines,
+    processing,
+    recommendations,
+    training,
+    tuning,
+)
 from smtui.sandbox.scenario.names import (
     CI_ROLE_NAME,
     CI_SESSION_NAME,
@@ -91,6 +102,10 @@ def seed_default(sb: Any) -> ScenarioState:
     notebooks.seed(s)
     clusters.seed(s)
     apps.seed(s)
+    pipelines.seed(s)
+    labeling.seed(s)
+    recommendations.seed(s)
+    tuning.seed(s)
     s.flush_metrics()
     _STATES[key] = s.state
     sb.scenario = s.state
