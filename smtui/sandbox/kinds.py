@@ -24,6 +24,13 @@ class SandboxKind:
     #: where moto keeps it: (backend attribute, status attribute, name attribute); () when the fidelity
     #: layer serves the kind itself
     moto: tuple[str, ...] = ()
+    #: the Describe field of when it ended (set when it reaches a terminal status)
+    end_field: str = ""
+    #: the moto object's method that gives its Describe fields, where ``response_object`` does not
+    describe_method: str = ""
+    #: its CloudTrail ``resources[].type`` and ARN resource prefix ("" : CloudTrail names none for it)
+    trail_type: str = ""
+    arn_prefix: str = ""
 
 
 KINDS: dict[str, SandboxKind] = {
@@ -31,40 +38,53 @@ KINDS: dict[str, SandboxKind] = {
         "ListEndpoints", "DescribeEndpoint", "EndpointName", "EndpointStatus",
         log_group="/aws/sagemaker/Endpoints/{name}", metrics_namespace="/aws/sagemaker/Endpoints",
         moto=("endpoints", "endpoint_status", "endpoint_name"),
+        trail_type="AWS::SageMaker::Endpoint", arn_prefix="endpoint",
     ),
     "training": SandboxKind(
         "ListTrainingJobs", "DescribeTrainingJob", "TrainingJobName", "TrainingJobStatus",
         log_group="/aws/sagemaker/TrainingJobs", stream_prefix="{name}/",
         metrics_namespace="/aws/sagemaker/TrainingJobs",
         moto=("training_jobs", "training_job_status", "training_job_name"),
+        end_field="TrainingEndTime",
+        trail_type="AWS::SageMaker::TrainingJob", arn_prefix="training-job",
     ),
     "processing": SandboxKind(
         "ListProcessingJobs", "DescribeProcessingJob", "ProcessingJobName", "ProcessingJobStatus",
         log_group="/aws/sagemaker/ProcessingJobs", stream_prefix="{name}/",
         metrics_namespace="/aws/sagemaker/ProcessingJobs",
         moto=("processing_jobs", "processing_job_status", "processing_job_name"),
+        end_field="ProcessingEndTime",
+        trail_type="AWS::SageMaker::ProcessingJob", arn_prefix="processing-job",
     ),
     "transform": SandboxKind(
         "ListTransformJobs", "DescribeTransformJob", "TransformJobName", "TransformJobStatus",
         log_group="/aws/sagemaker/TransformJobs", stream_prefix="{name}/",
         metrics_namespace="/aws/sagemaker/TransformJobs",
         moto=("transform_jobs", "transform_job_status", "transform_job_name"),
+        end_field="TransformEndTime",
+        trail_type="AWS::SageMaker::TransformJob", arn_prefix="transform-job",
     ),
     "notebook": SandboxKind(
         "ListNotebookInstances", "DescribeNotebookInstance", "NotebookInstanceName", "NotebookInstanceStatus",
         log_group="/aws/sagemaker/NotebookInstances", stream_prefix="{name}/",
         moto=("notebook_instances", "status", "notebook_instance_name"),
+        describe_method="to_dict",
+        trail_type="AWS::SageMaker::NotebookInstance", arn_prefix="notebook-instance",
     ),
     # <id>: the cluster's id, the last part of its ARN (what the log group is named after)
     "cluster": SandboxKind(
         "ListClusters", "DescribeCluster", "ClusterName", "ClusterStatus",
         log_group="/aws/sagemaker/Clusters/{name}/<id>", stream_prefix="",
         moto=("clusters", "status", "cluster_name"),
+        describe_method="describe",
+        trail_type="AWS::SageMaker::Cluster", arn_prefix="cluster",
     ),
     "tuning": SandboxKind(
         "ListHyperParameterTuningJobs", "DescribeHyperParameterTuningJob", "HyperParameterTuningJobName",
         "HyperParameterTuningJobStatus",
         moto=("hyper_parameter_tuning_jobs", "hyper_parameter_tuning_job_status", "hyper_parameter_tuning_job_name"),
+        end_field="HyperParameterTuningEndTime",
+        trail_type="AWS::SageMaker::HyperParameterTuningJob", arn_prefix="hyper-parameter-tuning-job",
     ),
     # labeling and recommendations jobs: served by fidelity_jobs, kept beside moto's own in its backend
     "labeling": SandboxKind(
@@ -76,11 +96,13 @@ KINDS: dict[str, SandboxKind] = {
         "ListInferenceRecommendationsJobs", "DescribeInferenceRecommendationsJob", "JobName", "Status",
         log_group="/aws/sagemaker/InferenceRecommendationsJobs", stream_prefix="{name}/",
         moto=("inference_recommendations_jobs", "status", "job_name"),
+        end_field="CompletionTime",
     ),
     # {name}: domain-id/user-profile-name/app-type/app-name, the stream itself; served by fidelity_apps
     "app": SandboxKind(
         "ListApps", "DescribeApp", "AppName", "Status",
         log_group="/aws/sagemaker/studio", stream_prefix="{name}",
+        trail_type="AWS::SageMaker::App", arn_prefix="app",
     ),
 }  # fmt: skip
 

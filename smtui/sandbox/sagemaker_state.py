@@ -18,14 +18,9 @@ from smtui.sandbox.kinds import KINDS
 #: kind key -> (backend dict attribute, status attribute, name attribute), for the kinds moto keeps
 _KINDS: dict[str, tuple[str, ...]] = {key: k.moto for key, k in KINDS.items() if k.moto}
 #: kinds whose moto objects give their Describe fields by a method, not ``response_object``
-_DESCRIBE_METHOD = {"notebook": "to_dict", "cluster": "describe"}
-_END_TIME_FIELD = {
-    "training": "TrainingEndTime",
-    "processing": "ProcessingEndTime",
-    "transform": "TransformEndTime",
-    "tuning": "HyperParameterTuningEndTime",
-    "recommendation": "CompletionTime",
-}
+_DESCRIBE_METHOD = {key: k.describe_method for key, k in KINDS.items() if k.describe_method}
+#: the Describe field set when a resource reaches a terminal status
+_END_TIME_FIELD = {key: k.end_field for key, k in KINDS.items() if k.end_field}
 _TERMINAL = frozenset({"Completed", "Failed", "Stopped", "COMPLETED", "FAILED", "STOPPED"})
 
 #: Describe fields that cannot live as attributes (their snake_case name would not round-trip through
@@ -127,17 +122,7 @@ def _is_attribute(kind: str, obj: Any, snake: str, key: str) -> bool:
 
 
 def _status_key(kind: str) -> str:
-    return {
-        "training": "TrainingJobStatus",
-        "processing": "ProcessingJobStatus",
-        "transform": "TransformJobStatus",
-        "endpoint": "EndpointStatus",
-        "tuning": "HyperParameterTuningJobStatus",
-        "labeling": "LabelingJobStatus",
-        "recommendation": "Status",
-        "notebook": "NotebookInstanceStatus",
-        "cluster": "ClusterStatus",
-    }[kind]
+    return KINDS[kind].status_field
 
 
 def get_fields(kind: str, name: str, account: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:

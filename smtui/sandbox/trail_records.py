@@ -16,20 +16,15 @@ from typing import Any
 from xml.sax.saxutils import unescape
 
 from smtui.sandbox.identity import Identity, iso
+from smtui.sandbox.kinds import KINDS
 
-#: SageMaker name parameters -> (CloudTrail resource type, ARN resource prefix)
+#: SageMaker name parameters -> (CloudTrail resource type, ARN resource prefix): each kind's (the sandbox's
+#: kind table), and the resources that are no kind of their own
 _SAGEMAKER_RESOURCES: dict[str, tuple[str, str]] = {
-    "TrainingJobName": ("AWS::SageMaker::TrainingJob", "training-job"),
-    "ProcessingJobName": ("AWS::SageMaker::ProcessingJob", "processing-job"),
-    "TransformJobName": ("AWS::SageMaker::TransformJob", "transform-job"),
-    "EndpointName": ("AWS::SageMaker::Endpoint", "endpoint"),
+    **{k.name_field: (k.trail_type, k.arn_prefix) for k in KINDS.values() if k.trail_type},
     "EndpointConfigName": ("AWS::SageMaker::EndpointConfig", "endpoint-config"),
     "ModelName": ("AWS::SageMaker::Model", "model"),
-    "NotebookInstanceName": ("AWS::SageMaker::NotebookInstance", "notebook-instance"),
-    "HyperParameterTuningJobName": ("AWS::SageMaker::HyperParameterTuningJob", "hyper-parameter-tuning-job"),
     "PipelineName": ("AWS::SageMaker::Pipeline", "pipeline"),
-    "ClusterName": ("AWS::SageMaker::Cluster", "cluster"),
-    "AppName": ("AWS::SageMaker::App", "app"),
 }
 #: request keys whose values are maps with user-chosen keys: CloudTrail keeps those keys as sent
 _MAP_KEYS = frozenset({"Environment", "HyperParameters", "ContainerArguments", "CustomAttributes"})
