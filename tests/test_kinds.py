@@ -26,3 +26,14 @@ def test_a_resources_streams_are_its_own_not_a_longer_names():
     )  # a kind logging to a stream named after it
     assert one_stream.owns_stream("opt", "opt") and one_stream.owns_stream("opt", "opt/part")
     assert not one_stream.owns_stream("opt", "opt-2")
+
+
+def test_no_word_names_two_kinds():
+    from collections import Counter
+
+    from smtui.aws.resources import KINDS
+    from smtui.commands import AUDIT_WORDS, QUIT_WORDS
+
+    words = Counter(w for k in KINDS for w in dict.fromkeys((k.key, *k.aliases)))
+    words.update((*AUDIT_WORDS, *QUIT_WORDS))
+    assert [w for w, n in words.items() if n > 1] == []
