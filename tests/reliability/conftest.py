@@ -125,6 +125,13 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
     sm.create_hyper_parameter_tuning_job(**tuning_params(acct.tuning))
     sm.create_labeling_job(**labeling_params(acct.labeling))
     sm.create_inference_recommendations_job(**recommendation_params(acct.recommendation))
+    put_lines(sb, "/aws/sagemaker/LabelingJobs", acct.labeling, [(t, "Labeling job started: 120 objects")])
+    put_lines(
+        sb,
+        "/aws/sagemaker/InferenceRecommendationsJobs",
+        f"{acct.recommendation}/execution",
+        [(t, "Benchmarking ml.c5.xlarge")],
+    )
     domain_id = domain["DomainArn"].rsplit("/", 1)[-1]
     sm.create_user_profile(DomainId=domain_id, UserProfileName=acct.user)
     sm.create_app(DomainId=domain_id, UserProfileName=acct.user, AppType="JupyterServer", AppName="default")
