@@ -11,6 +11,7 @@ from __future__ import annotations
 from smtui.aws.kinds import (
     app,
     cluster,
+    compilation,
     endpoint,
     labeling,
     notebook,
@@ -39,6 +40,7 @@ KINDS: tuple[ResourceKind, ...] = (
     tuning.KIND,
     labeling.KIND,
     recommendation.KIND,
+    compilation.KIND,
 )
 BY_KEY: dict[str, ResourceKind] = {k.key: k for k in KINDS}
 

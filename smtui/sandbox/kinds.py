@@ -104,6 +104,12 @@ KINDS: dict[str, SandboxKind] = {
         log_group="/aws/sagemaker/studio", stream_prefix="{name}",
         trail_type="AWS::SageMaker::App", arn_prefix="app",
     ),
+    "compilation": SandboxKind(
+        "ListCompilationJobs", "DescribeCompilationJob", "CompilationJobName", "CompilationJobStatus",
+        log_group="/aws/sagemaker/CompilationJobs", stream_prefix="{name}",
+        moto=("compilation_jobs", "compilation_job_status", "compilation_job_name"),
+        end_field="CompilationEndTime", trail_type="AWS::SageMaker::CompilationJob", arn_prefix="compilation-job",
+    ),
 }  # fmt: skip
 
 

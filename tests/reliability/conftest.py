@@ -163,4 +163,17 @@ def mini_account(sb: Sandbox, tag: str = "acct") -> Account:
     )
     acct.names.update(notebook=acct.notebook, cluster=acct.cluster, app=acct.app)
     acct.names.update(tuning=acct.tuning, labeling=acct.labeling, recommendation=acct.recommendation)
+    compiled = acct.names["compilation"] = f"{tag}-neo"
+    sm.create_compilation_job(
+        CompilationJobName=compiled,
+        RoleArn=ROLE,
+        InputConfig={
+            "S3Uri": "s3://b/model.tar.gz",
+            "DataInputConfig": '{"data": [1, 42]}',
+            "Framework": "XGBOOST",
+        },
+        OutputConfig={"S3OutputLocation": "s3://b/neo/", "TargetDevice": "ml_c5"},
+        StoppingCondition={"MaxRuntimeInSeconds": 900},
+    )
+    put_lines(sb, "/aws/sagemaker/CompilationJobs", compiled, [(t, f"Compiled for ml_c5: {compiled}")])
     return acct

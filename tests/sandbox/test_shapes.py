@@ -155,11 +155,12 @@ def _more_kinds() -> list[tuple[str, str, dict]]:
     """Notebook instances, HyperPod clusters (and their nodes) and Studio apps: listed as their panes list
     them, each seeded one described as its detail screen describes it."""
     from smtui.aws.resources import BY_KEY
-    from smtui.sandbox.scenario import apps, clusters, notebooks
+    from smtui.sandbox.scenario import apps, clusters, compilation, notebooks
 
     calls: list[tuple[str, str, dict]] = []
     for key, names in (
         ("notebook", notebooks.NOTEBOOKS),
+        ("compilation", (compilation.COMPILED, compilation.FAILED)),
         ("cluster", clusters.CLUSTERS),
         ("app", [f"{sc.DOMAIN_ID}/{o}/{t}/{n}" for o, t, n, _, _ in apps.APPS]),
     ):

@@ -25,6 +25,7 @@ from smtui.sandbox.credentials import CI_TRUST, STUDIO_TRUST
 from smtui.sandbox.scenario import (
     apps,
     clusters,
+    compilation,
     endpoints,
     labeling,
     notebooks,
@@ -106,6 +107,7 @@ def seed_default(sb: Any) -> ScenarioState:
     labeling.seed(s)
     recommendations.seed(s)
     tuning.seed(s)
+    compilation.seed(s)
     s.flush_metrics()
     _STATES[key] = s.state
     sb.scenario = s.state
