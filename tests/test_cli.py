@@ -105,7 +105,7 @@ def test_shell_completion_of_commands_kinds_options_and_resource_names(sandbox, 
     assert {"training", "transform"} <= set(_complete("smtui logs tr", tmp_path))
     assert "--region" in _complete("smtui logs training job --reg", tmp_path)
     names = _complete(
-        f"smtui --region {sandbox.region} --endpoint-url {sandbox.url} logs training resn",
+        f"smtui --region {sandbox.region} --endpoint-url {sandbox.url} logs training resnet5",
         tmp_path,
         env=_sandbox_env(sandbox, str(tmp_path)),
     )

@@ -295,7 +295,7 @@ async def test_metrics_for_jobs_and_endpoints(aws):
 def test_kinds_in_the_registry_cover_the_scenario():
     assert set(BY_KEY) == {
         "endpoint", "training", "processing", "transform", "notebook", "cluster", "app",
-        "tuning", "labeling", "recommendation",
+        "tuning", "labeling", "recommendation", "compilation",
     }  # fmt: skip
 
 
