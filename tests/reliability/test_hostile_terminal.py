@@ -9,7 +9,8 @@ in a user's terminal; keys are written to the pty and every byte it draws is cap
 Each payload sits between two markers, ``<tag>-A<payload><tag>-B``. Cleaned, the screen shows
 ``<tag>-A<tag>-B`` (which the test waits for: that surface was drawn); passed through, the raw bytes
 would contain ``<tag>-A`` followed by the payload. Payload contents (titles, clipboard data, URLs,
-cursor positions like row 4242) are tokens Textual never writes itself.
+cursor moves like ``[4242A``) are tokens Textual never writes itself. A bare number is not such a token: a
+request id or a count on screen may hold ``4243`` (one did, in CI).
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ PAYLOADS: list[tuple[str, str, list[bytes]]] = [
     ("CLP", "\x1b]52;c;RVZJTENMSVA=\x07", [b"RVZJTENMSVA", b"\x1b]52"]),
     ("LNK", "\x1b]8;;http://evil.example/phish\x1b\\", [b"evil.example", b"\x1b]8"]),
     ("CLS", "\x1b[2J\x1b[H", []),
-    ("MOV", "\x1b[4242A\x1b[4243C\x1b[4244;4245H", [b"4242", b"4243", b"4244"]),
-    ("C1C", "\x9b4246J", [b"4246"]),
+    ("MOV", "\x1b[4242A\x1b[4243C\x1b[4244;4245H", [b"[4242A", b"[4243C", b"4244;4245H"]),
+    ("C1C", "\x9b4246J", [b"4246J"]),
     ("C1O", "\x9d0;EVILCONE\x9c", [b"EVILCONE"]),
     ("DCS", "\x1bP+q4556494c\x1b\\", [b"4556494c"]),
     ("RIS", "\x1bc", []),
