@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -43,6 +44,17 @@ READ_PREFIXES = (
 
 
 Notice = Callable[[str], None]
+
+
+@functools.cache
+def _shared_loader(data_path: str | None) -> Any:
+    """One botocore data loader for every session of the process. Each session otherwise reads and parses the
+    endpoint rules and each service's model (megabytes of JSON) again: a tenth of a second or more per
+    session, paid by every headless command, every credentials refresh and every test. The loader only
+    caches what it read from botocore's data files, which nothing changes."""
+    from botocore.loaders import create_loader
+
+    return create_loader(data_path)
 
 
 def parse_timestamp(value: Any) -> datetime:
@@ -99,6 +111,7 @@ class AwsSession:
         from aiobotocore.session import get_session
 
         session = get_session()
+        session.register_component("data_loader", _shared_loader(session.get_config_variable("data_path")))
         session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
         if self.target.profile:
             session.set_config_variable("profile", self.target.profile)

@@ -253,9 +253,7 @@ def _list(spec: Spec) -> Any:
 
 
 def _summary_shape(name: str) -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("sagemaker").shape_for(name)
+    return shapes.shape("sagemaker", name)
 
 
 # --------------------------------------------------------------------------- tuning jobs

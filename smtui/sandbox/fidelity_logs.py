@@ -16,6 +16,9 @@
 * StopQuery is not implemented (HTTP 500): a query moto has (moto completes them at once) answers
   ``success: false``, as AWS does for a query that is no longer running; an unknown one
   ResourceNotFoundException.
+* Logs Insights: moto ignores ``filter`` (every event in the window comes back). Now the subset of the query
+  language smtui sends runs for real (:mod:`smtui.sandbox.insights_query`), ``@timestamp`` in AWS's form;
+  a query outside it keeps moto's behaviour, one of it that does not parse is a MalformedQueryException.
 * An identifier ending in ``:*`` (the ``arn`` DescribeLogGroups returns, meant for IAM policies) is
   rejected, as AWS and moto's own AWS-verified tests do: ``logGroupArn`` is the one to pass.
 
@@ -297,12 +300,36 @@ def _stop_query(self: Any) -> str:
     return json.dumps({"success": False})
 
 
+def _execute_query(log_groups: list[Any], query: str, start_time: int, end_time: int) -> list[dict[str, str]]:
+    from moto.core.exceptions import JsonRESTError
+
+    from smtui.sandbox import insights_query
+
+    try:
+        parsed = insights_query.parse(query)
+    except insights_query.QuerySyntaxError as e:
+        raise JsonRESTError("MalformedQueryException", f"Query is malformed: {e}") from None
+    if parsed is None:
+        return ORIGINALS["models.execute_query"](log_groups, query, start_time, end_time)  # type: ignore[no-any-return]
+    events = (
+        (ev, stream.log_stream_name, group.name)
+        for group in log_groups
+        for stream in list(group.streams.values())
+        for ev in list(stream.events)
+    )
+    return insights_query.run(parsed, events, start_time, end_time)
+
+
 def apply() -> None:
     global _applied
     if _applied:
         return
+    from moto.logs import models
     from moto.logs.models import LogsBackend, LogStream
     from moto.logs.responses import LogsResponse
+
+    ORIGINALS["models.execute_query"] = models.execute_query
+    models.execute_query = _execute_query
 
     ORIGINALS["LogsBackend._find_log_group"] = LogsBackend._find_log_group
     ORIGINALS["LogsBackend.describe_log_streams"] = LogsBackend.describe_log_streams

@@ -25,10 +25,23 @@ DEFAULT_MAX_RUNTIME = 86400
 
 
 @functools.cache
-def output_shape(service: str, operation: str) -> Any:
+def service_model(service: str) -> Any:
+    """botocore's model of ``service``, loaded once per process (a SageMaker model is megabytes of JSON:
+    loading it per request cost the sandbox a tenth of a second on every List call)."""
     import botocore.session
 
-    return botocore.session.get_session().get_service_model(service).operation_model(operation).output_shape
+    return botocore.session.get_session().get_service_model(service)
+
+
+@functools.cache
+def output_shape(service: str, operation: str) -> Any:
+    return service_model(service).operation_model(operation).output_shape
+
+
+@functools.cache
+def shape(service: str, name: str) -> Any:
+    """A named shape of ``service``'s model (``TrainingJobSummary``, ...)."""
+    return service_model(service).shape_for(name)
 
 
 def fit(shape: Any, value: Any) -> Any:

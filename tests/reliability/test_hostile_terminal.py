@@ -113,7 +113,7 @@ class Terminal:
     def mark(self) -> int:
         return len(self.bytes())
 
-    def wait(self, needle: bytes, since: int = 0, limit: float = 25.0) -> None:
+    def wait(self, needle: bytes, since: int = 0, limit: float = 60.0) -> None:
         deadline = time.monotonic() + limit
         while needle not in self.bytes()[since:]:
             if self.proc.poll() is not None:

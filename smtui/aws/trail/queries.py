@@ -171,7 +171,7 @@ def lake_sql(eds: str, flt: ServerFilter) -> str:
     return (
         f"SELECT {', '.join(LAKE_COLUMNS)} FROM {eds_id} WHERE "
         + " AND ".join(where)
-        + f" ORDER BY eventTime DESC LIMIT {int(flt.limit)}"
+        + f" ORDER BY eventTime DESC, eventID LIMIT {int(flt.limit)}"
     )
 
 
@@ -327,5 +327,5 @@ def athena_sql(table: AthenaTable, flt: ServerFilter) -> str:
     return (
         f"SELECT {', '.join(cols)} FROM {table.ref} WHERE "
         + " AND ".join(where)
-        + f" ORDER BY eventtime DESC LIMIT {int(flt.limit)}"
+        + f" ORDER BY eventtime DESC, eventid LIMIT {int(flt.limit)}"
     )
