@@ -5,6 +5,9 @@ moto's state is process-global and regional. The seeded account in us-east-1 (``
 test: do not change its seeded resources (create your own with :func:`support.uid` names). A test that changes
 state (deletes things, turns on IAM, expires keys, counts every resource of a pane) uses ``own_sandbox``: its
 regions belong to its module alone, handed out by :class:`RegionPool`.
+
+The suite runs in two pytest-xdist workers (the README's command): each is a process of its own, with its own
+moto state, seeded sandbox and region pool, so what is said above holds within a worker.
 """
 
 from __future__ import annotations

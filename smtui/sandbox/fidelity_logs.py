@@ -328,8 +328,8 @@ def apply() -> None:
     from moto.logs.models import LogsBackend, LogStream
     from moto.logs.responses import LogsResponse
 
-    ORIGINALS["models.execute_query"] = models.execute_query
-    models.execute_query = _execute_query
+    ORIGINALS["models.execute_query"] = models.execute_query  # type: ignore[attr-defined]
+    models.execute_query = _execute_query  # type: ignore[attr-defined]
 
     ORIGINALS["LogsBackend._find_log_group"] = LogsBackend._find_log_group
     ORIGINALS["LogsBackend.describe_log_streams"] = LogsBackend.describe_log_streams

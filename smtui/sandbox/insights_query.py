@@ -129,13 +129,17 @@ class _Parser:
         parts = [self.and_expr()]
         while self.keyword("or"):
             parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else (lambda d, ps=tuple(parts): any(p(d) for p in ps))
+        if len(parts) == 1:
+            return parts[0]
+        return lambda d: any(p(d) for p in parts)
 
     def and_expr(self) -> Predicate:
         parts = [self.not_expr()]
         while self.keyword("and"):
             parts.append(self.not_expr())
-        return parts[0] if len(parts) == 1 else (lambda d, ps=tuple(parts): all(p(d) for p in ps))
+        if len(parts) == 1:
+            return parts[0]
+        return lambda d: all(p(d) for p in parts)
 
     def not_expr(self) -> Predicate:
         if self.keyword("not"):
