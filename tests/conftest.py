@@ -17,7 +17,8 @@ import os
 # Loopback only: with no credentials botocore would otherwise probe the instance-metadata address.
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "NO_COLOR"):
+# COLUMNS and LINES: pytest-xdist sets them (80x24) in its workers, and a child smtui would take them as its size
+for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "NO_COLOR", "COLUMNS", "LINES"):
     os.environ.pop(_var, None)
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull

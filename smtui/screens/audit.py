@@ -370,7 +370,8 @@ class AuditPane(ReportsFailures, AuditPrompts, AuditServerSide, Vertical):
             lines.append("query: " + self.trail_query.describe())
         lines.append("filters: " + self.filter.describe())
         if self.server_side:
-            lines.append(f"identity, event, resource and window filtered server-side ({self.server_target})")
+            what = "every filter" if self.server_filters_all else "identity, event, resource and window"
+            lines.append(f"{what} filtered server-side ({self.server_target})")
         if self.progress is not None and self.progress.note:
             lines.append(self.progress.note)
         if self.progress is not None:
@@ -428,11 +429,17 @@ class AuditPane(ReportsFailures, AuditPrompts, AuditServerSide, Vertical):
             self.filter = f.with_(failed_only=not f.failed_only)
         elif what == "own":
             self.filter = f.with_(show_own=not f.show_own)
-        self._refilter(recount=what == "own")
+        if what != "own" and self.server_filters_all:
+            self.action_reload()
+        else:
+            self._refilter(recount=what == "own")
 
     def action_clear(self) -> None:
-        server_filters = bool(self.server_event_name or self.server_resource)
-        had_identity = self.filter.identity is not None
+        f = self.filter
+        server_filters = bool(self.server_event_name or self.server_resource) or (
+            self.server_filters_all and (f.mutating_only or f.failed_only or bool(f.text))
+        )
+        had_identity = f.identity is not None
         self.filter = EventFilter()
         self.server_event_name = self.server_resource = None
         if server_filters or (had_identity and self.server_side):

@@ -52,7 +52,9 @@ def status_line(
     hidden_own: int,
     scanning: bool,
 ) -> Text:
-    """One line: filters, window, how far the scan got, how many rows are shown and how many hidden."""
+    """One line: filters, window, the server's state, how many rows are shown and hidden, whether it is done,
+    then how far the scan got. What a user reads first comes first, so that at 80 columns the ellipsis takes
+    the scan's details (bytes scanned, pages), not the counts."""
     line = Text(no_wrap=True, overflow="ellipsis")
     if filters:
         line.append(filters + " · ", style="bold")
@@ -62,9 +64,6 @@ def status_line(
             line.append(f"{p.via}: {p.status or 'starting'} · ")
         elif phase:
             line.append(("ResourceName lookup" if phase == "ResourceName" else "matched by name") + " · ")
-        line.append(f"{p.detail} · " if p.detail else f"{p.scanned:,} scanned · ")
-        if p.via == "LookupEvents" and not p.done:
-            line.append(f"{p.fraction:.0%} covered · ")
     line.append(f"{shown:,} shown", style="bold")
     if hidden_own:
         line.append(f" · {hidden_own:,} smtui calls hidden (h)", style="dim")
@@ -79,6 +78,9 @@ def status_line(
             line.append(" · loading… x stops", style="dim")
         elif p.done:
             line.append(" · done", style="dim")
+        if p.via == "LookupEvents" and not p.done:
+            line.append(f" · {p.fraction:.0%} covered")
+        line.append(f" · {p.detail}" if p.detail else f" · {p.scanned:,} scanned", style="dim")
     return line
 
 

@@ -52,6 +52,8 @@ class AuditPrompts(Widget):
         @property
         def server_side(self) -> str: ...
         @property
+        def server_filters_all(self) -> bool: ...
+        @property
         def server_target(self) -> str: ...
         def _window(self) -> tuple[datetime, datetime]: ...
         def _refilter(self, *, recount: bool = False) -> None: ...
@@ -174,8 +176,12 @@ class AuditPrompts(Widget):
                 None if not value else (NO_IDENTITY if value in ("-", NO_IDENTITY_LABEL) else value)
             )
         elif mode == "text":
+            changed = value != self.filter.text
             self.filter = self.filter.with_(text=value)
-            self._refilter()
+            if changed and self.server_filters_all:
+                self.action_reload()
+            else:
+                self._refilter()
         elif mode in ("event", "resource"):
             if mode == "event":
                 self.server_event_name = value or None

@@ -1,6 +1,8 @@
 """The Audit pane's server-side trails: Athena over a trail's table in S3 (``--trail-athena``), CloudTrail Lake
 (``--trail-lake``) and Logs Insights (``--trail-log-group``). The identity, event name, resource and window go
-to the server; the mutating, failed and text filters stay on the client, on the rows loaded (instant, exact).
+to every server; Athena is also given the mutating, failed and text filters (one query holds them all, so a
+question over an organisation's months is not answered from the first 10,000 rows only) and runs again when
+they change. Lake and Insights keep those three on the client, on the rows loaded (instant, exact).
 Athena's rows arrive page by page (1,000 a page) with the query's state, data scanned and time on the status
 line; ``x`` stops the query (StopQueryExecution). A mixin of :class:`smtui.screens.audit.AuditPane`."""
 
@@ -59,6 +61,12 @@ class AuditServerSide(Widget):
         return ""
 
     @property
+    def server_filters_all(self) -> bool:
+        """Whether the server runs the mutating, failed and text filters too (Athena), so a change of one
+        is a new query rather than a filter over the rows loaded."""
+        return self.server_side == "athena"
+
+    @property
     def server_target(self) -> str:
         """``Athena cloudtrail_logs``: the server-side trail and what it reads, or ""."""
         mode = self.server_side
@@ -106,6 +114,9 @@ class AuditServerSide(Widget):
             query.event_source,
             query.event_name,
             resource=query.resource_name,
+            mutating=self.filter.mutating_only,
+            failed=self.filter.failed_only,
+            text=self.filter.text,
         )
 
         def on_status(st: athena.AthenaStatus) -> None:

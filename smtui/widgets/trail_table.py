@@ -2,10 +2,12 @@
 :class:`~smtui.widgets.resource_table.ResourceTable` whose columns are sized from their contents and the
 terminal. Event names (up to 30 characters), the identity and the resource keep their width; when the
 table is too wide, the low-value columns go (note, R/W, source IP, in that order), then the principal (the
-identity column usually says who; the event screen has the whole userIdentity), then the region and account;
-the error and note columns are not drawn at all while no row has anything in them, the account and region
-columns while every row has the same one (they appear when an organisation trail read with Athena gives events
-of several).
+identity column usually says who; the event screen has the whole userIdentity), then the error code (a failed
+call's event name is red without it), then the region; the account,
+once shown, is never hidden (at 80 columns an organisation's question is "which account", and a cut account id
+says nothing): the event name and resource narrow for it instead. The error and note columns are not drawn at
+all while no row has anything in them, the account and region columns while every row has the same one (they
+appear when an organisation trail read with Athena gives events of several).
 
 Every string was cleaned by the data layer and is drawn as plain text, never parsed as markup.
 """
@@ -64,11 +66,10 @@ COLUMNS: tuple[TableColumn, ...] = (
     TableColumn(
         "account",
         "ACCOUNT",
-        min_width=9,
+        min_width=12,  # an account id whole
         max_width=14,
         measure=lambda ev: len(ev.account),
         value=lambda ev: ev.account,
-        drop=1,
     ),
     TableColumn(
         "region",
@@ -98,13 +99,19 @@ COLUMNS: tuple[TableColumn, ...] = (
         min_width=10,
         max_width=48,
         measure=lambda ev: len(short_principal(ev)),
-        drop=3,  # the last of the low-value columns to go: the identity column usually says who
+        drop=4,  # the last of the low-value columns to go: the identity column usually says who
     ),
     TableColumn(
-        "error", "ERROR", min_width=5, max_width=28, measure=lambda ev: len(ev.error_code), hide_empty=True
+        "error",
+        "ERROR",
+        min_width=5,
+        max_width=28,
+        measure=lambda ev: len(ev.error_code),
+        hide_empty=True,
+        drop=3,  # a failed call's event name is drawn in red without it; the event screen has the error
     ),
-    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=4),
-    TableColumn("ro", "R/W", width=6, drop=5),
+    TableColumn("ip", "SOURCE IP", min_width=9, max_width=18, measure=lambda ev: len(ev.source_ip), drop=5),
+    TableColumn("ro", "R/W", width=6, drop=6),
     TableColumn(
         "note",
         "NOTE",
@@ -112,7 +119,7 @@ COLUMNS: tuple[TableColumn, ...] = (
         max_width=200,
         measure=lambda ev: len(_note(ev)),
         expand=True,
-        drop=6,
+        drop=7,
         hide_empty=True,
     ),
 )

@@ -483,3 +483,37 @@ async def test_athena_shows_the_organisations_events_with_account_and_region_col
         assert "ACCOUNT" in text and "REGION" in text and org_trail.PROD_ACCOUNT in text
         assert "Athena: SUCCEEDED" in text and "scanned" in text
         assert f"server-side (Athena {org_trail.TABLE})" in pane.details()
+
+        # m: Athena is given the mutating filter too (a new query, not a filter of the rows loaded)
+        from smtui.sandbox import fidelity_athena
+
+        before = set(fidelity_athena._executions)
+        await pilot.press("m")
+        await until(
+            pilot,
+            lambda: set(fidelity_athena._executions) - before and pane.progress.done and not pane.scanning,
+            what="a new Athena query for the mutating filter",
+        )
+        (new,) = [fidelity_athena._executions[i] for i in set(fidelity_athena._executions) - before]
+        assert "readonly" in new.query.lower()
+        writes = sorted(
+            r["eventID"]
+            for key in list(bucket.keys.values())
+            for r in json.loads(gzip.decompress(key.value))["Records"]
+            if r["eventID"] in set(want) and str(r.get("readOnly")).lower() == "false"
+        )
+        assert writes and len(writes) < len(want)
+        assert shown_ids(pane) == writes
+
+        # x stops a query that is still running (StopQueryExecution), and the status line says so
+        fidelity_athena.SETTINGS.min_run_seconds = 60.0
+        try:
+            before = set(fidelity_athena._executions)
+            await pilot.press("f")  # failed: another query
+            await until(pilot, lambda: pane.progress.status == "RUNNING", what="the query running")
+            await pilot.press("x")
+            (running,) = [fidelity_athena._executions[i] for i in set(fidelity_athena._executions) - before]
+            await until(pilot, lambda: running.state == "CANCELLED" and not pane.scanning, what="stopped")
+            assert "cancelled" in await screen_text(pilot)
+        finally:
+            fidelity_athena.SETTINGS.min_run_seconds = 0.0

@@ -195,3 +195,42 @@ async def test_demo_audit_pane_at_80x24_shows_the_teams_calls_first(sandbox):
         )
         assert "CreateTrainingJob" in text and "CreateTrainingJ…" not in text
         assert "5 Audit" in lines[1]
+
+
+async def test_athena_at_80x24_keeps_account_region_identity_and_event_readable(sandbox):
+    """``--trail-athena`` at 80x24, read off the screen: the organisation's events come with their account and
+    region, and the identity and event name are still there to read beside them; the status line says
+    Athena's state and how much it scanned."""
+    from smtui.sandbox import org_trail
+
+    sandbox.trail_delivery.flush()
+    app = SmtuiApp(target=sandbox.target())
+    app.settings.trail_athena = org_trail.TABLE
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.get_aws()
+        pane = app.screen.query_one(AuditPane)
+        pane.window = dt.timedelta(days=30)  # the organisation's other accounts and regions are in it
+        await pilot.press("5")
+        await until(
+            pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning, limit=60
+        )
+        await pilot.pause()
+        text = await screen_lines(pilot)
+        lines = text.splitlines()
+        rows = [ln for ln in lines if re.match(r"^\d\d-\d\d \d\d:\d\d:\d\d", ln)]
+        assert len(rows) >= 8, text
+        status = next(ln for ln in lines if "Athena:" in ln)
+        assert f"{pane.shown:,} shown" in status and "done" in status, status  # the counts are not cut
+        assert all(len(ln) <= 80 for ln in lines)
+        # the account column, whole; the region is the first to go at 80 columns
+        events = [pane.table.get_raw(k) for k in pane.table.visible_rows()]
+        assert {ev.account for ev in events} == set(org_trail.ACCOUNTS)  # so the column is drawn
+        assert all(ev.account in row for row, ev in zip(rows, events, strict=False)), text
+        for row, ev in zip(rows, events, strict=False):
+            assert ev.name[:20] in row, (
+                row,
+                ev.name,
+            )  # CreateEndpoint is not cut to look like CreateEndpointConfig
+            if ev.source_identity:
+                assert ev.source_identity[:5] in row, (row, ev.source_identity)
+        assert "Athena: SUCCEEDED" in text  # (bytes scanned and time come last: at 80 columns, cut)
