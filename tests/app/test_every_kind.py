@@ -44,7 +44,7 @@ async def test_a_failed_one_of_every_kind_is_listed_explained_logged_and_audited
         assert detail.error is None
         reason = str(detail.describe.get(kind.failure_field) or "")
         assert reason, f"{name}: a failed {kind.singular} without a FailureReason"
-        assert reason.split()[0] in screen_text(app)
+        await until(pilot, lambda: reason.split()[0] in screen_text(app), what="the failure reason drawn")
 
         if kind.has_logs:
             await pilot.press("l")
