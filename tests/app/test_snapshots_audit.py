@@ -156,6 +156,22 @@ def test_audit_pane_snapshot(trail_sandbox, snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _loaded(app, pilot))
 
 
+async def _audit_read(app: SmtuiApp, pilot, window) -> tuple[AuditPane, str, list[str], list[str]]:
+    """The Audit pane of the running app, its window set by ``window(pane)``, opened with ``5`` and read off
+    the screen once loaded: (pane, screen text, its lines, the lines that are event rows)."""
+    await app.get_aws()
+    pane = app.screen.query_one(AuditPane)
+    window(pane)
+    await pilot.press("5")
+    await until(
+        pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning, limit=60
+    )
+    await pilot.pause()
+    text = await screen_lines(pilot)
+    lines = text.splitlines()
+    return pane, text, lines, [ln for ln in lines if re.match(r"^\d\d-\d\d \d\d:\d\d:\d\d", ln)]
+
+
 async def test_demo_audit_pane_at_80x24_shows_the_teams_calls_first(sandbox):
     """The demo's account (the default seed) at 80x24, read off the screen: alice's and bob's mutating calls
     are on the first page, no row of smtui's own calls is, and every CreateTrainingJob is written out whole.
@@ -175,17 +191,11 @@ async def test_demo_audit_pane_at_80x24_shows_the_teams_calls_first(sandbox):
     end = max(t for t in team if t) + dt.timedelta(seconds=1)
     app = SmtuiApp(target=sandbox.target())
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.get_aws()
-        pane = app.screen.query_one(AuditPane)
-        pane.start_at, pane.end_at = end - dt.timedelta(hours=24), end
-        await pilot.press("5")
-        await until(
-            pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning, limit=60
-        )
-        await pilot.pause()
-        text = await screen_lines(pilot)
-        lines = text.splitlines()
-        rows = [ln for ln in lines if re.match(r"^\d\d-\d\d \d\d:\d\d:\d\d", ln)]
+
+        def window(pane: AuditPane) -> None:
+            pane.start_at, pane.end_at = end - dt.timedelta(hours=24), end
+
+        pane, text, lines, rows = await _audit_read(app, pilot, window)
         assert len(rows) >= 10, text
         mutating = re.compile(r"\b(Create|Update|Stop|Delete)\w+")
         assert any(" alice " in r and mutating.search(r) for r in rows), text
@@ -207,17 +217,11 @@ async def test_athena_at_80x24_keeps_account_region_identity_and_event_readable(
     app = SmtuiApp(target=sandbox.target())
     app.settings.trail_athena = org_trail.TABLE
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.get_aws()
-        pane = app.screen.query_one(AuditPane)
-        pane.window = dt.timedelta(days=30)  # the organisation's other accounts and regions are in it
-        await pilot.press("5")
-        await until(
-            pilot, lambda: pane.progress is not None and pane.progress.done and not pane.scanning, limit=60
-        )
-        await pilot.pause()
-        text = await screen_lines(pilot)
-        lines = text.splitlines()
-        rows = [ln for ln in lines if re.match(r"^\d\d-\d\d \d\d:\d\d:\d\d", ln)]
+
+        def window(pane: AuditPane) -> None:
+            pane.window = dt.timedelta(days=30)  # the organisation's other accounts and regions are in it
+
+        pane, text, lines, rows = await _audit_read(app, pilot, window)
         assert len(rows) >= 8, text
         status = next(ln for ln in lines if "Athena:" in ln)
         assert f"{pane.shown:,} shown" in status and "done" in status, status  # the counts are not cut

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smtui.aws.errors import AwsError
-from smtui.aws.session import AwsSession
 from smtui.aws.trail.parse import parse_record, parse_time
 from smtui.aws.trail.queries import NO_IDENTITY, ServerFilter, insights_query
 from smtui.sandbox import insights_query as iq
@@ -40,13 +39,6 @@ def sandbox(module_sandbox):
     logs.put_log_events(logGroupName=GROUP, logStreamName="trail", logEvents=events)
     module_sandbox.corpus = records
     return module_sandbox
-
-
-@pytest.fixture
-async def aws(sandbox):
-    session = AwsSession(sandbox.target())
-    yield session
-    await session.close()
 
 
 async def _query(aws, query: str) -> list[dict[str, str]]:

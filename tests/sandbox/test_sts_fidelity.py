@@ -25,15 +25,8 @@ ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerExecutionRole"
 
 @pytest.fixture(scope="module")
 def sandbox(module_sandbox):
-    """This module's own sandbox (shadows the shared one)."""
+    """This module's own sandbox (shadows the shared one; the ``aws`` fixture then opens its session on it)."""
     return module_sandbox
-
-
-@pytest.fixture
-async def aws(sandbox):
-    session = AwsSession(sandbox.target())
-    yield session
-    await session.close()
 
 
 def test_moto_alone_drops_and_does_not_validate_source_identity():

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smtui.aws.errors import AwsError
-from smtui.aws.session import AwsSession
 from smtui.sandbox import fidelity_trail
 from smtui.sandbox.recorder import Recorder, iso
 
@@ -23,15 +22,8 @@ from ._moto_alone import moto_alone
 
 @pytest.fixture(scope="module")
 def sandbox(module_sandbox):
-    """This module's own sandbox (shadows the shared one)."""
+    """This module's own sandbox (shadows the shared one; the ``aws`` fixture then opens its session on it)."""
     return module_sandbox
-
-
-@pytest.fixture
-async def aws(sandbox):
-    session = AwsSession(sandbox.target())
-    yield session
-    await session.close()
 
 
 def _source() -> str:
