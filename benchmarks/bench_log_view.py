@@ -13,7 +13,7 @@
   composes, each on and off ``--reps`` times (median, p95); and ``ctrl+s`` writing every line to a file;
 - keys: while 1,000 new lines a second are added (100 every 100 ms, following) to an empty view and to one
   holding ``--lines`` lines, the time from a key (``t`` timestamps, ``w`` wrap, ``up``/``G`` scroll and
-  resume) to the next frame the app composes;
+  resume) to the next frame the app composes, with the collector thresholds the ``smtui`` command sets;
 - follow: the log screen of a running training job against the sandbox; a line is put with PutLogEvents and
   timed until it is on screen; also the most FilterLogEvents requests sent in any one second.
 
@@ -175,8 +175,10 @@ asyncio.run(main())
 """
 
 KEYS = r"""
-import asyncio, json, os, sys, time
+import asyncio, gc, json, os, sys, time
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+from smtui.cli import GC_THRESHOLDS
+gc.set_threshold(*GC_THRESHOLDS)  # as the smtui command sets them for its process (and soak.py does)
 from textual.app import App
 from textual.binding import Binding
 from smtui.widgets.log_view import LogView
