@@ -221,3 +221,23 @@ def tuning_params(name: str) -> dict[str, Any]:
             "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
         },
     }
+
+
+def org_trail_records(sb: Any, *, projected: bool = False) -> list[dict[str, Any]]:
+    """Every record in the demo organisation's trail bucket (read from the sandbox's S3); ``projected``: only
+    those under the accounts and regions its Athena table projects, which is all Athena can see. Other test
+    modules' sandboxes work in regions of their own in the same account, and the live delivery puts their
+    records into the bucket too, outside those partitions."""
+    import gzip
+    import json
+
+    from smtui.sandbox import org_trail, trail_delivery
+
+    bucket = trail_delivery.s3_backend(sb.account_id).buckets[org_trail.TRAIL_BUCKET]
+    seen = tuple(trail_delivery.log_prefix(a, g) for a in org_trail.ACCOUNTS for g in org_trail.REGIONS)
+    out: list[dict[str, Any]] = []
+    for name, key in list(bucket.keys.items()):
+        if projected and not name.startswith(seen):
+            continue
+        out.extend(json.loads(gzip.decompress(key.value))["Records"])
+    return out

@@ -6,13 +6,12 @@ read back through Athena into the same rows as LookupEvents gives."""
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import uid
+from support import org_trail_records, uid
 
 from smtui.aws.trail import athena
 from smtui.aws.trail.parse import parse_event, parse_time
@@ -31,21 +30,6 @@ async def run(aws, settings, *argv):
     out, err = io.StringIO(), io.StringIO()
     code = await headless.run(parser.parse_args(list(argv)), aws, settings, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
-
-
-def bucket_records(sb, *, projected=False):
-    """Every record in the demo organisation's trail bucket (read from the sandbox's S3); ``projected``: only
-    those under the accounts and regions the table projects. Other test modules' sandboxes work in regions of
-    their own in the same account, and the live delivery puts their records into the bucket too, where the
-    table does not look."""
-    bucket = trail_delivery.s3_backend(sb.account_id).buckets[org_trail.TRAIL_BUCKET]
-    seen = {trail_delivery.log_prefix(a, g) for a in org_trail.ACCOUNTS for g in org_trail.REGIONS}
-    out = []
-    for name, key in list(bucket.keys.items()):
-        if projected and not any(name.startswith(p) for p in seen):
-            continue
-        out.extend(json.loads(gzip.decompress(key.value))["Records"])
-    return out
 
 
 def identity(rec):
@@ -71,7 +55,7 @@ async def test_alice_across_both_accounts_and_regions_over_180_days(sandbox, aws
     since = datetime.now(UTC) - timedelta(days=180)
     want = [
         r
-        for r in bucket_records(sandbox, projected=True)
+        for r in org_trail_records(sandbox, projected=True)
         if identity(r) == "alice"
         and r["eventSource"] == "sagemaker.amazonaws.com"
         and parse_time(r["eventTime"]) >= since

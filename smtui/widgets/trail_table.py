@@ -3,11 +3,11 @@
 terminal. Event names (up to 30 characters), the identity and the resource keep their width; when the
 table is too wide, the low-value columns go (note, R/W, source IP, in that order), then the principal (the
 identity column usually says who; the event screen has the whole userIdentity), then the error code (a failed
-call's event name is red without it), then the region; the account,
-once shown, is never hidden (at 80 columns an organisation's question is "which account", and a cut account id
-says nothing): the event name and resource narrow for it instead. The error and note columns are not drawn at
-all while no row has anything in them, the account and region columns while every row has the same one (they
-appear when an organisation trail read with Athena gives events of several).
+call's event name is red without it), then the region. The account, once shown, is never hidden (at 80 columns
+an organisation's question is "which account", and a cut account id says nothing): the event name and resource
+narrow for it instead. The error and note columns are not drawn at all while no row has anything in them, the
+account and region columns while every row has the same one (they appear when an organisation trail read with
+Athena gives events of several).
 
 Every string was cleaned by the data layer and is drawn as plain text, never parsed as markup.
 """

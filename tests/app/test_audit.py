@@ -448,10 +448,9 @@ async def test_athena_shows_the_organisations_events_with_account_and_region_col
     """With --trail-athena the pane reads the demo organisation's trail in S3: the status line says Athena's
     state and data scanned, the account and region columns appear (the events come from two of each), and
     picking alice shows exactly her calls in every account and region of the window."""
-    import gzip
-    import json
+    from support import org_trail_records
 
-    from smtui.sandbox import org_trail, trail_delivery
+    from smtui.sandbox import org_trail
 
     sandbox.trail_delivery.flush()
     app = AuditApp(target=sandbox.target())
@@ -464,12 +463,11 @@ async def test_athena_shows_the_organisations_events_with_account_and_region_col
         await until(
             pilot, lambda: pane.filter.identity == "alice" and pane.progress.done and not pane.scanning
         )
-        bucket = trail_delivery.s3_backend(sandbox.account_id).buckets[org_trail.TRAIL_BUCKET]
+        records = org_trail_records(sandbox, projected=True)
         since = datetime.now(UTC) - timedelta(days=30)
         want = sorted(
             r["eventID"]
-            for key in list(bucket.keys.values())
-            for r in json.loads(gzip.decompress(key.value))["Records"]
+            for r in records
             if r["eventSource"] == "sagemaker.amazonaws.com"
             and si(r) == "alice"
             and parse_time(r["eventTime"]) >= since
@@ -498,8 +496,7 @@ async def test_athena_shows_the_organisations_events_with_account_and_region_col
         assert "readonly" in new.query.lower()
         writes = sorted(
             r["eventID"]
-            for key in list(bucket.keys.values())
-            for r in json.loads(gzip.decompress(key.value))["Records"]
+            for r in records
             if r["eventID"] in set(want) and str(r.get("readOnly")).lower() == "false"
         )
         assert writes and len(writes) < len(want)

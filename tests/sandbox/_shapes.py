@@ -15,16 +15,11 @@ import json
 import re
 from typing import Any
 
-import botocore.session
+# botocore's models, loaded once per process (the same accessors the sandbox fits its answers with)
+from smtui.sandbox.shapes import output_shape
+from smtui.sandbox.shapes import service_model as model
 
-
-@functools.cache
-def model(service: str) -> Any:
-    return botocore.session.get_session().get_service_model(service)
-
-
-def output_shape(service: str, operation: str) -> Any:
-    return model(service).operation_model(operation).output_shape
+__all__ = ["Capture", "model", "output_shape", "problems"]
 
 
 @functools.cache
