@@ -179,26 +179,36 @@ class TrailDelivery:
     def flush(self) -> list[str]:
         """Deliver the records recorded since the last flush; returns the keys written."""
         with self._lock:
-            fresh: list[dict[str, Any]] = []
+            # by recorder: a record without an awsRegion was recorded in its recorder's region, and is
+            # delivered under that region's prefix (not under the region this delivery was set up in)
+            fresh: list[tuple[str, list[dict[str, Any]]]] = []
             for rec in self._recorders():
                 last = self._seen.get(id(rec), 0)
                 newest = last
+                mine = []
                 for _ts, seq, record, _raw in rec.snapshot():
                     if seq > last:
-                        fresh.append(record)
+                        mine.append(record)
                         newest = max(newest, seq)
                 self._seen[id(rec)] = newest
+                if mine:
+                    fresh.append((rec.region, mine))
             if not fresh:
                 return []
             self._flushes += 1
-            return deliver(
-                self.bucket,
-                fresh,
-                account_id=self.account_id,
-                region=self.region,
-                org_id=self.org_id,
-                salt=f"flush-{self._flushes}",
-            )
+            files: dict[str, list[dict[str, Any]]] = {}
+            for region, records in fresh:
+                for key, recs in files_for(
+                    records,
+                    default_account=self.account_id,
+                    default_region=region,
+                    org_id=self.org_id,
+                    salt=f"flush-{self._flushes}-{region}",
+                ).items():
+                    files.setdefault(key, []).extend(recs)
+            ensure_bucket(self.bucket, account_id=self.account_id, region=self.region)
+            put(self.bucket, files, account_id=self.account_id)
+            return list(files)
 
     def start(self) -> TrailDelivery:
         if self._thread is None:

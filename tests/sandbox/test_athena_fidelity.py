@@ -9,6 +9,7 @@ import gzip
 import json
 import re
 import time
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -236,3 +237,21 @@ def test_a_running_query_is_stopped(trail, monkeypatch):
     trail.athena.stop_query_execution(QueryExecutionId=qid)
     ex, states = trail.wait(qid, limit=15)
     assert states[-1] == "CANCELLED"
+
+
+def test_a_record_without_a_region_is_delivered_under_the_region_it_was_recorded_in(module_sandbox):
+    """CloudTrail writes an event into the log files of the region where it was recorded: a record with no
+    ``awsRegion`` (published records sometimes lack it) goes under its recorder's region, not under the region
+    the delivery was set up in."""
+    from smtui.sandbox import trail_delivery
+
+    sb = module_sandbox
+    assert sb.region != "us-east-1"
+    rec = sb.recorder.add({"eventName": "NoRegionHere", "eventSource": "sagemaker.amazonaws.com"})
+    delivery = trail_delivery.TrailDelivery(
+        f"regionless-{uuid.uuid4().hex[:8]}", account_id=sb.account_id, region="us-east-1"
+    )
+    keys = delivery.flush()
+    bucket = trail_delivery.s3_backend(sb.account_id).buckets[delivery.bucket]
+    (where,) = [k for k in keys if rec["eventID"] in gzip.decompress(bucket.keys[k].value).decode()]
+    assert where.startswith(trail_delivery.log_prefix(sb.account_id, sb.region)), where
