@@ -14,7 +14,6 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -32,6 +31,7 @@ from smtui.widgets.log_render import (
 from smtui.widgets.log_rows import MAX_CELLS, RowIndex
 from smtui.widgets.log_search import Search
 from smtui.widgets.log_store import Chunk, Lines, LineStore, LogLine, clean_events
+from smtui.widgets.lru import LruCache
 
 
 @dataclass
@@ -80,9 +80,9 @@ class LogViewBase(ScrollView):
         self._rows = RowIndex(self._store)
         self._stamps = Stamps()
         #: a line's strips by (chunk serial, position, generation)
-        self._cache: LRUCache[tuple[int, int, int], list[Strip]] = LRUCache(2048)
+        self._cache: LruCache[tuple[int, int, int], list[Strip]] = LruCache(2048)
         #: cropped, offset strips as last drawn, by (chunk serial, position, generation, row, x, width)
-        self._final: LRUCache[tuple[int, int, int, int, int, int], Strip] = LRUCache(1024)
+        self._final: LruCache[tuple[int, int, int, int, int, int], Strip] = LruCache(1024)
         self._base_style: Style | None = None
         self._component_rich: dict[str, Style] = {}
         self._gen = 0
