@@ -50,6 +50,19 @@ async def test_refresh_ends_a_retry_pause_at_once(aws):
     again.cancel()
 
 
+async def test_a_failure_from_before_a_refresh_does_not_wait_out_its_backoff(aws):
+    """The follow's poll that was in flight when the user refreshed fails after the refresh, with the old
+    credentials: its backoff (here 30 s) must not hold the follow back (the cause of a flaky fault test)."""
+    before = aws.refreshes
+    await aws.refresh()
+    await asyncio.wait_for(aws.pause(30, since=before), 2)
+    # a failure with the credentials as they are now waits as before
+    again = asyncio.create_task(aws.pause(30, since=aws.refreshes))
+    await asyncio.sleep(0.1)
+    assert not again.done()
+    again.cancel()
+
+
 async def test_pages_follow_next_token_to_the_end(sandbox, own_region):
     """Paging goes on while a token comes back, and stops when it does not."""
     import dataclasses

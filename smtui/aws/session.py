@@ -99,6 +99,8 @@ class AwsSession:
         self._stack: contextlib.AsyncExitStack | None = None
         self._lock = asyncio.Lock()
         self._refreshed: asyncio.Event | None = None
+        #: how many times :meth:`refresh` has run: a retry notes it before its attempt (see :meth:`pause`)
+        self.refreshes = 0
         #: told each notice (throttling, backing off); the app republishes them as a Textual signal
         self.on_notice: Notice | None = None
         self._throttle_notified: dict[str, float] = {}
@@ -214,14 +216,22 @@ class AwsSession:
         if target is not None:
             self.target = target
         self._session = None
+        self.refreshes += 1
         await self.close()
         # wake whatever is waiting out a failure: with new credentials it can try again now
         if self._refreshed is not None:
             self._refreshed.set()
             self._refreshed = None
 
-    async def pause(self, seconds: float) -> None:
-        """Sleep ``seconds`` (a retry's backoff), or less: :meth:`refresh` ends every pause at once."""
+    async def pause(self, seconds: float, *, since: int | None = None) -> None:
+        """Sleep ``seconds`` (a retry's backoff), or less: :meth:`refresh` ends every pause at once.
+
+        ``since`` is :attr:`refreshes` as it was when the failed attempt began. If a refresh has run since,
+        the failure was the old credentials' and the pause ends at once: an attempt still in flight when the
+        user refreshed fails after the refresh, and would otherwise wait out its whole backoff (up to half a
+        minute) with good credentials."""
+        if since is not None and since != self.refreshes:
+            return
         if self._refreshed is None:
             self._refreshed = asyncio.Event()
         with contextlib.suppress(TimeoutError):

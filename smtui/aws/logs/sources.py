@@ -198,6 +198,7 @@ class PollingSource:
         failures = 0
         while True:
             began = time.monotonic()
+            refreshes = self.logs.aws.refreshes
             try:
                 batch = await self.poll_once()
             except AwsError as err:
@@ -209,7 +210,7 @@ class PollingSource:
                     self.notice(f"No log group {self.logs.group} yet: checking again in {delay:.0f}s")
                 else:
                     self.notice(f"{err.one_line()}: retrying in {delay:.0f}s")
-                await self.logs.aws.pause(delay)  # ends early when credentials are refreshed
+                await self.logs.aws.pause(delay, since=refreshes)  # ends early when credentials are refreshed
                 continue
             if failures:
                 failures = 0
@@ -335,6 +336,7 @@ class LiveTailSource:
         failures = 0
         while True:
             began = time.monotonic()
+            refreshes = self.logs.aws.refreshes
             try:
                 async for batch in self.session():
                     failures = 0
@@ -348,7 +350,7 @@ class LiveTailSource:
             self.dedupe.forget_before(self.newest - MAX_OVERLAP_MS)
             lasted = time.monotonic() - began
             delay = _backoff(failures) if failures else max(0.0, self.min_session_s - lasted)
-            await self.logs.aws.pause(delay)  # ends early when credentials are refreshed
+            await self.logs.aws.pause(delay, since=refreshes)  # ends early when credentials are refreshed
 
 
 def prefers_live_tail(aws: Any) -> bool:
@@ -363,6 +365,7 @@ async def discover_forever(
     """List the streams every ``interval`` seconds (restarted or new instances start new streams)."""
     failures = 0
     while True:
+        refreshes = logs.aws.refreshes
         try:
             on_streams(await logs.streams())
             failures = 0
@@ -371,4 +374,4 @@ async def discover_forever(
             if not _retryable(err):
                 raise
             failures += 1
-            await logs.aws.pause(_backoff(failures))
+            await logs.aws.pause(_backoff(failures), since=refreshes)
