@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input
 from smtui.aws.timegrammar import parse_window
 from smtui.aws.trail.events import NO_IDENTITY, NO_IDENTITY_LABEL, RETENTION, TrailEvent
 from smtui.aws.trail.export import FORMATS, ExportHeader, export_events, export_summary
+from smtui.savefile import write_whole
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import timedelta
@@ -106,7 +107,7 @@ class AuditPrompts(Widget):
             return False
         self._save_confirm = ""
         try:
-            path.write_text(self.export_text(fmt), encoding="utf-8")
+            write_whole(path, [self.export_text(fmt)])
         except OSError as exc:
             self.notify(f"could not save {path}: {exc.strerror or exc}", severity="error", timeout=8)
             return False

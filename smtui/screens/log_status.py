@@ -26,6 +26,24 @@ def range_label(key: str | None, start: int | None) -> str:
     return "last 1h"
 
 
+def range_start(
+    kind: ResourceKind, describe: Mapping[str, Any] | None, key: str | None, now_ms: int, *, local: bool
+) -> int | None:
+    """Where the log view starts for the range key (None: from the log's beginning): the kind's default,
+    one of :data:`RANGES`, ``start`` (the resource's start), or ``@TIME`` (``parse_time``'s grammar; its
+    ValueError is the caller's, who checked the text when it was typed)."""
+    from smtui.aws.logs import default_since, parse_time, resource_start_ms
+
+    if key in RANGES:
+        return now_ms - RANGES[key]
+    if key == "start":
+        start = resource_start_ms(kind, describe)
+        return None if (start is None or kind.bounded_logs) else start
+    if key is not None and key.startswith("@"):
+        return parse_time(key[1:], now_ms=now_ms, local=local)
+    return default_since(kind, describe, now_ms)  # None, or a key this module does not know
+
+
 def header_text(
     kind: ResourceKind,
     name: str,

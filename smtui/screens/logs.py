@@ -7,7 +7,6 @@ in ``@work`` async workers; the lines are shown by :class:`~smtui.widgets.log_vi
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import time
@@ -21,9 +20,10 @@ from textual.widgets import Static
 
 from smtui.aws.errors import AwsError
 from smtui.aws.resources import ResourceKind
+from smtui.savefile import write_whole
 from smtui.screens.log_prompts import LogPrompt, OverwriteScreen, SourcesScreen, default_save_path, save_label
 from smtui.screens.log_status import RANGES as _RANGES
-from smtui.screens.log_status import header_text, range_label, status_text
+from smtui.screens.log_status import header_text, range_label, range_start, status_text
 from smtui.shell import shell
 from smtui.text import clean
 from smtui.widgets.footer import KeyFooter
@@ -167,21 +167,10 @@ class LogScreen(Screen[None]):
         return str((self.describe or {}).get(self.kind.status_field) or "")
 
     def _resolve_range(self) -> None:
-        from smtui.aws.logs import default_since, parse_time, resource_start_ms
-
-        now = _now_ms()
-        key = self.range_key
         self.range_end = None
         self._cut = False
-        if key is None:
-            self.range_start = default_since(self.kind, self.describe, now)
-        elif key in _RANGES:
-            self.range_start = now - _RANGES[key]
-        elif key == "start":
-            start = resource_start_ms(self.kind, self.describe)
-            self.range_start = None if (start is None or self.kind.bounded_logs) else start
-        elif key.startswith("@"):
-            self.range_start = parse_time(key[1:], now_ms=now, local=self.view.timestamps == "local")
+        local = self.view.timestamps == "local"
+        self.range_start = range_start(self.kind, self.describe, self.range_key, _now_ms(), local=local)
 
     @work(exclusive=True, group="logs-fetch")
     async def _load(self) -> None:
@@ -490,19 +479,10 @@ class LogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="logs-save")
     def _write(self, path: str, chunks: Any) -> None:
-        """Write the lines (taken as they were when ctrl+s was answered) in a thread: the view keeps going.
-        The file appears whole: written beside it under another name, then renamed over it."""
-        n = 0
-        part = f"{path}.part-{os.getpid()}"
+        """Write the lines (taken as they were when ctrl+s was answered) in a thread: the view keeps going."""
         try:
-            with open(part, "w", encoding="utf-8") as f:
-                for text in chunks:
-                    f.write(text)
-                    n += text.count("\n")
-            os.replace(part, path)
+            n = write_whole(path, chunks)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.remove(part)
             self.app.call_from_thread(self.notify, f"Could not save: {exc}", severity="error", markup=False)
             return
         self.saved = (path, n)

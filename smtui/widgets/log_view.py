@@ -23,6 +23,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from smtui.savefile import write_whole
 from smtui.widgets.log_base import FollowState, LogViewBase
 from smtui.widgets.log_render import PALETTE, TIMESTAMP_MODES, Stamps
 from smtui.widgets.log_search import Search
@@ -229,12 +230,7 @@ class LogView(LogViewBase, can_focus=True):
 
     def save(self, path: str, matches_only: bool = False) -> int:
         """Write the current view (or only its matches) to ``path``; returns the number of lines."""
-        n = 0
-        with open(path, "w", encoding="utf-8") as f:
-            for text in self.lines_to_save(matches_only):
-                f.write(text)
-                n += text.count("\n")
-        return n
+        return write_whole(path, self.lines_to_save(matches_only))
 
 
 def _plain_chunks(
