@@ -14,10 +14,8 @@ formatter does that) and is never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -29,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from smtui.widgets.table_cells import header_cells, row_segments
 from smtui.widgets.table_columns import (
     SEP,
     Cell,
@@ -42,11 +41,6 @@ from smtui.widgets.table_columns import (
 from smtui.widgets.table_rows import TableRows
 
 __all__ = ["FilterError", "ResourceTable", "TableColumn", "compile_filter"]
-
-
-@lru_cache(maxsize=256)
-def _style(spec: str) -> Style:
-    return Style.parse(spec) if spec else Style()
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -445,28 +439,6 @@ class ResourceTable(ScrollView, can_focus=True):
         self._cells[key] = (version, self.stamp, cells)
         return cells
 
-    def _segments(
-        self, cells: Sequence[Cell], widths: list[int], base: Style, override: Style | None
-    ) -> list[Segment]:
-        segments: list[Segment] = []
-        sep = Segment(" " * SEP, base)
-        last = max((i for i, w in enumerate(widths) if w), default=-1)
-        for i, width in enumerate(widths):
-            if not width:
-                continue  # hidden: the table is too narrow for it
-            text, spec = cells[i] if i < len(cells) else ("", "")
-            if cell_len(text) > width:
-                text = set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
-            else:
-                text = set_cell_size(text, width)
-            style = base + _style(spec)
-            if override is not None:
-                style = style + override
-            segments.append(Segment(text, style))
-            if i != last:
-                segments.append(sep)
-        return segments
-
     def render_line(self, y: int) -> Strip:
         self._ensure_view()
         widths = self._column_widths()
@@ -478,13 +450,8 @@ class ResourceTable(ScrollView, can_focus=True):
         if y == 0:
             header = self.get_component_rich_style("resource-table--header")
             sorted_style = self.get_component_rich_style("resource-table--sorted")
-            cells = []
-            for c in self.columns:
-                title = c.title
-                if c.key == self.sort_key:
-                    title += " ▼" if self.sort_reverse else " ▲"
-                cells.append((title, ""))
-            segs = self._segments(cells, widths, base + header, None)
+            cells = header_cells(self.columns, self.sort_key, self.sort_reverse)
+            segs = row_segments(cells, widths, base + header, None)
             if self.sort_key is not None:
                 idx = next((i for i, c in enumerate(self.columns) if c.key == self.sort_key), None)
                 if idx is not None and widths[idx]:
@@ -512,7 +479,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if line is not None:
             return line
         override = self.get_component_rich_style("resource-table--cursor") if cursor else None
-        strip = Strip(self._segments(self._row_cells(key), widths, base, override))
+        strip = Strip(row_segments(self._row_cells(key), widths, base, override))
         line = strip.crop_extend(scroll_x, scroll_x + width, base + override if override else base)
         if len(self._lines) > 4000:
             self._lines.clear()
