@@ -306,9 +306,11 @@ async def run(url: str, duration: float, line_cap: int, hour: bool, history: int
             await key("main", seq[i % len(seq)])
             i += 1
             await asyncio.sleep(0.25)
-        for ch in "soak-job-0":  # filter keystrokes at 10,000 rows
+        await key("main", "slash")  # the filter, typed at 10,000 rows (each keystroke filters them again)
+        for ch in "soak-job-0":
             await key("main", ch)
-        await key("main", "escape")
+        await key("main", "enter")
+        await key("main", "escape")  # clears it: all 10,000 rows again
 
         gc.collect()
         out["rss_before_logs_mb"] = rss_mb()
