@@ -41,7 +41,7 @@ class ResourcePane(ReportsFailures, Vertical):
         Binding(
             "f",
             "server_filter",
-            "Server filter",
+            "AWS filter",
             tooltip="status, name, created after: filtered by AWS",
             id="pane.server-filter",
         ),
