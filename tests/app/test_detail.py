@@ -23,6 +23,7 @@ async def _open(app, pilot, key: str, name: str) -> DetailScreen:
     await until(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail screen")
     detail = app.screen
     await until(pilot, lambda: detail.last_refreshed is not None and not detail.refreshing, what="loaded")
+    await pilot.pause()  # the answer laid out and drawn (until returns as soon as it is in)
     return detail
 
 
@@ -31,8 +32,10 @@ async def test_failed_training_job_detail_json_copy_and_back(sandbox):
     # notifications=True: run_test turns toasts off by default, which hid the copy crash from this test
     async with app.run_test(size=(150, 50), notifications=True) as pilot:
         detail = await _open(app, pilot, "training", "resnet50-imagenet")
+        # the answer is in; the screen shows it once laid out again (a screenshot at once could be the frame before)
+        await until(pilot, lambda: "Failure reason" in screen_text(app), what="the failure drawn")
         shown = screen_text(app)
-        assert "Failure reason" in shown and "AlgorithmError" in shown  # prominent, at the top
+        assert "AlgorithmError" in shown  # prominent, at the top
         assert "Timeline" in shown or "Resources" in shown
         assert "ml.p3.2xlarge" in shown
 
