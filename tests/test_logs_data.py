@@ -399,3 +399,30 @@ async def test_fan_in_keeps_a_stream_that_runs_ahead_to_a_page_or_so():
     assert [e.message for e in out] == [e.message for e in sorted(dense + sparse, key=lambda e: e.timestamp)]
     # the limit for the stream ahead, plus a page or two in flight per stream (without it: the sparse log whole)
     assert most[0] <= 3 * page + 4 * page
+
+
+async def test_a_follow_goes_on_when_a_refresh_closes_its_client_under_a_poll(sandbox, aws):
+    """ctrl+r or the expired-credentials prompt closes the clients, and a poll may be in flight on one: it
+    fails (``HTTPClientError: 'NoneType' object has no attribute 'get'``), and the follow used to end there,
+    its view saying so for good (seen in a CI run of the expired-credentials fault test). A failure of an
+    attempt that a refresh overtook is the old session's: the source tries again with the new one."""
+    job = uid("refreshmid")
+    t0 = now_ms() - 2_000
+    put_lines(sandbox, TRAINING_GROUP, f"{job}/algo-1-1700000000", [(t0, "before the refresh")])
+    src = PollingSource(ResourceLogs(aws, TRAINING, job), t0, interval=0.1)
+    client = await aws.client("logs")
+    refreshed: list[int] = []
+
+    async def refresh_under_the_call(**_: object) -> None:
+        if not refreshed:
+            refreshed.append(aws.refreshes)
+            await aws.refresh()  # closes this very client before the request goes out
+
+    client.meta.events.register("before-send.cloudwatch-logs.FilterLogEvents", refresh_under_the_call)
+    batches = src.batches()
+    try:
+        first = await asyncio.wait_for(anext(batches), 10)
+    finally:
+        await batches.aclose()
+    assert refreshed and aws.refreshes == refreshed[0] + 1
+    assert [e.message for e in first] == ["before the refresh"]

@@ -202,6 +202,8 @@ class PollingSource:
             try:
                 batch = await self.poll_once()
             except AwsError as err:
+                if refreshes != self.logs.aws.refreshes:
+                    continue  # the old session's failure: its clients were closed under it; try the new one
                 if not _retryable(err) and not err.is_not_found:
                     raise
                 failures += 1
@@ -343,6 +345,8 @@ class LiveTailSource:
                     yield batch
                 self.notice("Live Tail session ended: reconnecting")
             except AwsError as err:
+                if refreshes != self.logs.aws.refreshes:
+                    continue  # the old session's failure (its clients were closed under it): start a new one
                 if not _retryable(err) and not err.is_not_found:
                     raise
                 failures += 1
@@ -371,6 +375,8 @@ async def discover_forever(
             failures = 0
             await asyncio.sleep(interval)
         except AwsError as err:
+            if refreshes != logs.aws.refreshes:
+                continue  # the old session's failure (its clients were closed under it): list again now
             if not _retryable(err):
                 raise
             failures += 1
