@@ -302,8 +302,9 @@ def peak_rss_mb(cmd: list[str]) -> float:
     return peak / 1024  # KiB
 
 
-def follow_rss(url: str, job: str, seconds: float, rate: int) -> list[tuple[float, float]]:
-    """``smtui logs --follow`` while the job writes ``rate`` lines a second: (t, RSS MB) every 5 s."""
+def follow_rss(url: str, job: str, seconds: float, rate: int) -> tuple[list[tuple[float, float]], float]:
+    """``smtui logs --follow`` while the job writes ``rate`` lines a second: (t, RSS MB) every 5 s, and the
+    peak resident memory over the whole run (MB)."""
     import threading
 
     import boto3
@@ -345,11 +346,19 @@ def follow_rss(url: str, job: str, seconds: float, rate: int) -> list[tuple[floa
                     samples.append(
                         (time.monotonic() - t0, int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6)
                     )
+            with open(f"/proc/{proc.pid}/status") as f:  # the kernel's high-water mark over the whole run
+                peak = next(
+                    (int(line.split()[1]) * 1024 / 1e6 for line in f if line.startswith("VmHWM:")), 0.0
+                )
         finally:
             stop.set()
-            proc.send_signal(2)
-            proc.wait(timeout=30)
-    return samples
+            proc.send_signal(2)  # as ctrl+c; ignored when this benchmark was started in the background
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+                proc.wait(timeout=30)
+    return samples, peak
 
 
 def main() -> int:
@@ -492,7 +501,7 @@ def main() -> int:
             print("  (target: under 120 MB whatever the job's size)")
 
         if "follow" in parts:
-            samples = follow_rss(url, job, args.follow_seconds, 1000)
+            samples, peak_mb = follow_rss(url, job, args.follow_seconds, 1000)
             print(
                 f"\nsmtui logs --follow for {args.follow_seconds:.0f} s while the job writes 1,000 lines/s "
                 "(RSS every 5 s):"
@@ -505,6 +514,9 @@ def main() -> int:
                     f"  median first half {statistics.median(m for _, m in samples[:half]):.1f} MB, second half "
                     f"{statistics.median(m for _, m in samples[half:]):.1f} MB, most {max(m for _, m in samples):.1f} MB"
                 )
+            print(
+                f"  peak resident over the whole run (VmHWM): {peak_mb:.1f} MB (target: flat, under 120 MB)"
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
